@@ -1,0 +1,22 @@
+# akproxy: the verbs a user and CI need. Everything runs through the Maven wrapper, so the only
+# prerequisite is a JDK 17+; the wrapper fetches Maven itself.
+
+MVN ?= ./mvnw
+MVN_FLAGS ?= -B -ntp
+
+.PHONY: help build test fmt clean
+
+help: ## list the targets
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-16s %s\n", $$1, $$2}'
+
+build: ## compile, check formatting, package the jars (no tests)
+	$(MVN) $(MVN_FLAGS) -DskipTests install
+
+test: ## run every module's unit and integration tests, the format check and the CRD drift check
+	$(MVN) $(MVN_FLAGS) install
+
+fmt: ## apply google-java-format to every module
+	$(MVN) $(MVN_FLAGS) spotless:apply
+
+clean: ## remove build output
+	$(MVN) $(MVN_FLAGS) clean

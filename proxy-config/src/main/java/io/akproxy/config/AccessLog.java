@@ -1,0 +1,9 @@
+package io.akproxy.config;
+
+/** One JSON line per request on stdout. */
+public record AccessLog(boolean enabled) {
+
+  public static AccessLog defaults() {
+    return new AccessLog(true);
+  }
+}
