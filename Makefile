@@ -13,7 +13,7 @@ build: ## compile, check formatting, package the jars (no tests)
 	$(MVN) $(MVN_FLAGS) -DskipTests install
 
 test: ## run every module's unit and integration tests, the format check and the CRD drift check
-	$(MVN) $(MVN_FLAGS) install
+	$(MVN) $(MVN_FLAGS) verify
 
 fmt: ## apply google-java-format to every module
 	$(MVN) $(MVN_FLAGS) spotless:apply
