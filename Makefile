@@ -4,7 +4,7 @@
 MVN ?= ./mvnw
 MVN_FLAGS ?= -B -ntp
 
-.PHONY: help build test fmt clean
+.PHONY: help build test fmt clean images
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-16s %s\n", $$1, $$2}'
@@ -20,3 +20,6 @@ fmt: ## apply google-java-format to every module
 
 clean: ## remove build output
 	$(MVN) $(MVN_FLAGS) clean
+
+images: build ## build the operator and runtime container images (needs docker, podman or buildah)
+	images/build.sh
