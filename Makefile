@@ -23,3 +23,8 @@ clean: ## remove build output
 
 images: build ## build the operator and runtime container images (needs docker, podman or buildah)
 	images/build.sh
+
+.PHONY: bench
+bench: ## akproxy vs nginx on loopback, table to stdout and bench/results/latest.txt (not part of test)
+	$(MVN) $(MVN_FLAGS) -q -pl proxy-runtime -am -DskipTests package
+	bench/run.sh

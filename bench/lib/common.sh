@@ -1,0 +1,122 @@
+# shellcheck shell=bash
+# Settings, logging, process bookkeeping and cleanup for bench/run.sh. Sourced, not run.
+# Every setting is an environment variable with a default, documented in docs/benchmarks.md.
+
+BENCH_DURATION=${BENCH_DURATION:-10}               # seconds per measured run
+BENCH_WARMUP=${BENCH_WARMUP:-5}                   # seconds of warm-up per load kind, per proxy
+BENCH_RELOAD_DURATION=${BENCH_RELOAD_DURATION:-15} # seconds of load while reloading
+BENCH_RELOAD_INTERVAL=${BENCH_RELOAD_INTERVAL:-0.5}
+BENCH_CONNECTIONS=${BENCH_CONNECTIONS:-64}         # wrk keep-alive connections
+BENCH_CLOSE_CONNECTIONS=${BENCH_CLOSE_CONNECTIONS:-16} # wrk connections doing Connection: close
+BENCH_H2_CLIENTS=${BENCH_H2_CLIENTS:-16}
+BENCH_H2_STREAMS=${BENCH_H2_STREAMS:-10}           # concurrent streams per HTTP/2 client
+BENCH_WS_CONNECTIONS=${BENCH_WS_CONNECTIONS:-32}
+BENCH_IDLE_CONNECTIONS=${BENCH_IDLE_CONNECTIONS:-1000}
+BENCH_BIG_MIB=${BENCH_BIG_MIB:-100}                # size of the slow reader's download
+BENCH_SLOW_RATE=${BENCH_SLOW_RATE:-1M}             # the slow reader's speed (curl --limit-rate)
+BENCH_PROXY_CPU=${BENCH_PROXY_CPU:-1}              # core (taskset list) for the proxy under test
+BENCH_LOAD_CPU=${BENCH_LOAD_CPU:-0}                # core for load generators and the upstream stub
+BENCH_PROXIES=${BENCH_PROXIES:-akproxy nginx}
+BENCH_KEY_TYPE=${BENCH_KEY_TYPE:-ec}               # ec (P-256) or rsa (2048)
+BENCH_PORT_BASE=${BENCH_PORT_BASE:-20000}
+BENCH_KEEP_WORK=${BENCH_KEEP_WORK:-0}              # 1 keeps the temporary directory for inspection
+BENCH_HOST=${BENCH_HOST:-sso.example.com}
+
+AKPROXY_JAR=${AKPROXY_JAR:-$ROOT/proxy-runtime/target/proxy-runtime.jar}
+AKPROXY_JAVA=${AKPROXY_JAVA:-java}
+# Chosen by measuring peak RSS against throughput (docs/benchmarks.md, "JVM flags").
+AKPROXY_JAVA_OPTS=${AKPROXY_JAVA_OPTS:--XX:+UseSerialGC -Xms16m -Xmx64m -Xss512k -XX:MaxMetaspaceSize=64m -XX:ReservedCodeCacheSize=32m -XX:MaxDirectMemorySize=64m -XX:+ExitOnOutOfMemoryError}
+TOOLS_JAVA=${TOOLS_JAVA:-java}
+
+STUB_PORT=$((BENCH_PORT_BASE + 443))
+ECHO_PORT=$((BENCH_PORT_BASE + 444))
+AK_HTTPS_PORT=$((BENCH_PORT_BASE + 1443))
+AK_HTTP_PORT=$((BENCH_PORT_BASE + 1080))
+AK_ADMIN_PORT=$((BENCH_PORT_BASE + 1900))
+NG_HTTPS_PORT=$((BENCH_PORT_BASE + 2443))
+NG_HTTP_PORT=$((BENCH_PORT_BASE + 2080))
+
+RESULTS_DIR=$BENCH_DIR/results
+CLK_TCK=$(getconf CLK_TCK)
+
+STARTED_PIDS=()
+
+log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() {
+  log "ERROR: $*"
+  exit 1
+}
+
+# Runs "$@" in the background on the given core list with stdout and stderr sent to the given
+# files, records its pid for cleanup and leaves it in LAST_PID (not echoed: a command
+# substitution would run it in a subshell, out of reach of the cleanup trap).
+start_pinned() {
+  local cpus=$1 out=$2 err=$3
+  shift 3
+  taskset -c "$cpus" "$@" >"$out" 2>"$err" &
+  LAST_PID=$!
+  STARTED_PIDS+=("$LAST_PID")
+}
+
+# Stops one process this script started: TERM, then KILL if it has not exited after 5 s.
+stop_pid() {
+  local pid=$1
+  kill -0 "$pid" 2>/dev/null || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  local i
+  for ((i = 0; i < 50; i++)); do
+    kill -0 "$pid" 2>/dev/null || return 0
+    sleep 0.1
+  done
+  kill -KILL "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+  local status=$?
+  local pid
+  for pid in "${STARTED_PIDS[@]}"; do
+    stop_pid "$pid"
+  done
+  wait 2>/dev/null || true
+  if [[ $BENCH_KEEP_WORK == 1 ]]; then
+    log "work directory kept: $WORK"
+  elif [[ -n ${WORK:-} && -d $WORK ]]; then
+    rm -rf "$WORK"
+  fi
+  exit "$status"
+}
+
+# Polls a condition (a command) every 0.1 s until it holds; fails after the timeout in seconds.
+wait_until() {
+  local timeout=$1 what=$2
+  shift 2
+  local deadline=$((SECONDS + timeout))
+  until "$@" >/dev/null 2>&1; do
+    ((SECONDS < deadline)) || die "timed out after ${timeout}s waiting for $what"
+    sleep 0.1
+  done
+}
+
+# wait_until, and fails early with the end of its log if the process <pid> dies meanwhile.
+wait_ready() {
+  local pid=$1 logfile=$2 timeout=$3 what=$4
+  shift 4
+  local deadline=$((SECONDS + timeout))
+  until "$@" >/dev/null 2>&1; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      tail -20 "$logfile" >&2 || true
+      die "$what exited before it was ready (log: $logfile)"
+    fi
+    ((SECONDS < deadline)) || die "timed out after ${timeout}s waiting for $what"
+    sleep 0.1
+  done
+}
+
+port_free() { ! ss -Htln "sport = :$1" | grep -q .; }
+
+require_free_ports() {
+  local port
+  for port in "$@"; do
+    port_free "$port" || die "port $port is in use (set BENCH_PORT_BASE to move every bench port)"
+  done
+}
