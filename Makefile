@@ -4,7 +4,7 @@
 MVN ?= ./mvnw
 MVN_FLAGS ?= -B -ntp
 
-.PHONY: help build test fmt clean images
+.PHONY: help build test fmt clean crds images
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-16s %s\n", $$1, $$2}'
@@ -28,3 +28,7 @@ images: build ## build the operator and runtime container images (needs docker, 
 bench: ## akproxy vs nginx on loopback, table to stdout and bench/results/latest.txt (not part of test)
 	$(MVN) $(MVN_FLAGS) -q -pl proxy-runtime -am -DskipTests package
 	bench/run.sh
+
+crds: ## regenerate crds/ from the operator's API classes (the build fails while crds/ is stale)
+	$(MVN) $(MVN_FLAGS) -q -pl operator -am -DskipTests process-classes
+	cp operator/target/classes/META-INF/fabric8/authentikproxies.akproxy.io-v1.yml crds/

@@ -1,0 +1,85 @@
+package io.akproxy.operator;
+
+import io.akproxy.operator.api.AuthentikProxy;
+import io.akproxy.operator.reconciler.AuthentikProxyReconciler;
+import io.akproxy.operator.reconciler.EventRecorder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.api.monitoring.Metrics;
+import java.time.Clock;
+import java.util.Set;
+
+/**
+ * The operator in-process: one controller for AuthentikProxy on the given client. {@code Main} runs
+ * it in a pod; the demo and the end-to-end tests run it against a mock API server.
+ */
+public final class AkproxyOperator {
+
+  private final Operator operator;
+  private final Set<String> namespaces;
+
+  public AkproxyOperator(KubernetesClient client, OperatorSettings settings) {
+    this(client, settings, Clock.systemUTC(), Metrics.NOOP);
+  }
+
+  /**
+   * @param clock the time certificates are checked against
+   * @param metrics JOSDK's metrics hook (reconcile counts and timings)
+   */
+  public AkproxyOperator(
+      KubernetesClient client, OperatorSettings settings, Clock clock, Metrics metrics) {
+    String ownNamespace = settings.ownNamespace(client.getNamespace());
+    this.namespaces = settings.namespacesToWatch(client.getNamespace());
+    this.operator =
+        new Operator(
+            overrider -> {
+              overrider
+                  .withKubernetesClient(client)
+                  // The client belongs to the caller (the demo shares it).
+                  .withCloseClientOnStop(false)
+                  // What is tested is what runs: fabric8's mock server has no server-side apply.
+                  .withUseSSAToPatchPrimaryResource(false)
+                  .withSSABasedCreateUpdateMatchForDependentResources(false)
+                  .withMetrics(metrics);
+              if (settings.leaderElection()) {
+                overrider.withLeaderElectionConfiguration(
+                    new LeaderElectionConfiguration(settings.leaseName(), ownNamespace));
+              }
+            });
+    AuthentikProxyReconciler reconciler =
+        new AuthentikProxyReconciler(
+            new AuthentikProxyReconciler.ReconcilerSettings(
+                settings.runtimeImage(), settings.clusterDomain()),
+            clock,
+            new EventRecorder(client, clock));
+    operator.register(
+        reconciler,
+        override -> {
+          if (settings.watchesAllNamespaces()) {
+            override.watchingAllNamespaces();
+          } else {
+            override.settingNamespaces(namespaces);
+          }
+        });
+  }
+
+  /** Starts the informers and, once they synced (and the lease is held), reconciling. */
+  public void start() {
+    operator.start();
+  }
+
+  public void stop() {
+    operator.stop();
+  }
+
+  /** The namespaces this operator watches ({@code *}: all). */
+  public Set<String> namespaces() {
+    return namespaces;
+  }
+
+  /** The resource type this operator reconciles, for callers installing the CRD. */
+  public static Class<AuthentikProxy> resourceType() {
+    return AuthentikProxy.class;
+  }
+}

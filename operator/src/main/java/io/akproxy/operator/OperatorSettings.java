@@ -1,0 +1,132 @@
+package io.akproxy.operator;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * How the operator runs, from its environment. Every variable is optional.
+ *
+ * <ul>
+ *   <li>{@code AKPROXY_WATCH_NAMESPACES}: comma-separated namespaces to watch; empty (default): the
+ *       operator's own namespace; {@code *}: every namespace (needs the cluster-wide RBAC overlay).
+ *   <li>{@code AKPROXY_NAMESPACE}: the operator's own namespace (set it from the downward API);
+ *       default: the client's namespace (in a pod: the service account's).
+ *   <li>{@code AKPROXY_RUNTIME_IMAGE}: the proxy image for resources that name none; default
+ *       {@value #DEFAULT_RUNTIME_IMAGE}.
+ *   <li>{@code AKPROXY_LEADER_ELECTION}: {@code true} (default) or {@code false}; with it on, only
+ *       the holder of the Lease {@code AKPROXY_LEASE_NAME} (default {@value #DEFAULT_LEASE_NAME})
+ *       in the own namespace reconciles.
+ *   <li>{@code AKPROXY_CLUSTER_DOMAIN}: the cluster's DNS domain for upstream Services; default
+ *       {@value #DEFAULT_CLUSTER_DOMAIN}.
+ * </ul>
+ *
+ * @param watchNamespaces namespaces to watch; empty: the own namespace; {@link #ALL_NAMESPACES}:
+ *     every namespace
+ * @param ownNamespace the operator's namespace, or null to take the client's
+ */
+public record OperatorSettings(
+    Set<String> watchNamespaces,
+    String ownNamespace,
+    String runtimeImage,
+    boolean leaderElection,
+    String leaseName,
+    String clusterDomain) {
+
+  public static final String ALL_NAMESPACES = "*";
+  public static final String DEFAULT_RUNTIME_IMAGE = "ghcr.io/akproxy/proxy-runtime:0.1.0";
+  public static final String DEFAULT_LEASE_NAME = "akproxy-operator";
+  public static final String DEFAULT_CLUSTER_DOMAIN = "cluster.local";
+
+  public OperatorSettings {
+    watchNamespaces = Set.copyOf(watchNamespaces);
+    Objects.requireNonNull(runtimeImage, "runtimeImage");
+    Objects.requireNonNull(leaseName, "leaseName");
+    Objects.requireNonNull(clusterDomain, "clusterDomain");
+    if (watchNamespaces.contains(ALL_NAMESPACES) && watchNamespaces.size() > 1) {
+      throw new IllegalArgumentException(
+          "AKPROXY_WATCH_NAMESPACES: * (all namespaces) cannot be combined with names");
+    }
+  }
+
+  public static OperatorSettings fromEnvironment(Map<String, String> env) {
+    Set<String> namespaces = new TreeSet<>();
+    Arrays.stream(env.getOrDefault("AKPROXY_WATCH_NAMESPACES", "").split(","))
+        .map(String::trim)
+        .filter(s -> !s.isEmpty())
+        .forEach(namespaces::add);
+    return new OperatorSettings(
+        namespaces,
+        blankToNull(env.get("AKPROXY_NAMESPACE")),
+        orDefault(env.get("AKPROXY_RUNTIME_IMAGE"), DEFAULT_RUNTIME_IMAGE),
+        bool(env, "AKPROXY_LEADER_ELECTION", true),
+        orDefault(env.get("AKPROXY_LEASE_NAME"), DEFAULT_LEASE_NAME),
+        orDefault(env.get("AKPROXY_CLUSTER_DOMAIN"), DEFAULT_CLUSTER_DOMAIN));
+  }
+
+  /** Settings for tests and the demo: these namespaces, no leader election, default image. */
+  public static OperatorSettings forNamespaces(String... namespaces) {
+    return new OperatorSettings(
+        Set.of(namespaces),
+        namespaces.length > 0 ? namespaces[0] : null,
+        DEFAULT_RUNTIME_IMAGE,
+        false,
+        DEFAULT_LEASE_NAME,
+        DEFAULT_CLUSTER_DOMAIN);
+  }
+
+  public boolean watchesAllNamespaces() {
+    return watchNamespaces.contains(ALL_NAMESPACES);
+  }
+
+  /** The operator's namespace: the configured one, else the client's. */
+  public String ownNamespace(String clientNamespace) {
+    return ownNamespace != null ? ownNamespace : clientNamespace;
+  }
+
+  /** The namespaces to watch, with the own namespace filled in when none are named. */
+  public Set<String> namespacesToWatch(String clientNamespace) {
+    if (!watchNamespaces.isEmpty()) {
+      return watchNamespaces;
+    }
+    return Set.of(
+        Objects.requireNonNull(
+            ownNamespace(clientNamespace),
+            "no namespace to watch: set AKPROXY_WATCH_NAMESPACES or AKPROXY_NAMESPACE"));
+  }
+
+  public OperatorSettings withRuntimeImage(String image) {
+    return new OperatorSettings(
+        watchNamespaces, ownNamespace, image, leaderElection, leaseName, clusterDomain);
+  }
+
+  public OperatorSettings withLeaderElection(boolean enabled) {
+    return new OperatorSettings(
+        watchNamespaces, ownNamespace, runtimeImage, enabled, leaseName, clusterDomain);
+  }
+
+  private static boolean bool(Map<String, String> env, String name, boolean fallback) {
+    String value = blankToNull(env.get(name));
+    if (value == null) {
+      return fallback;
+    }
+    return switch (value.toLowerCase(Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default ->
+          throw new IllegalArgumentException(name + ": \"" + value + "\" is not true or false");
+    };
+  }
+
+  private static String orDefault(String value, String fallback) {
+    String given = blankToNull(value);
+    return given == null ? fallback : given;
+  }
+
+  private static String blankToNull(String value) {
+    return value == null || value.isBlank() ? null : value.trim();
+  }
+}

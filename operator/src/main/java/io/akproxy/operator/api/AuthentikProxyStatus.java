@@ -1,0 +1,44 @@
+package io.akproxy.operator.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.ArrayList;
+import java.util.List;
+
+/** What the operator observed. Written by the operator only. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class AuthentikProxyStatus {
+
+  @JsonPropertyDescription("The metadata.generation this status describes.")
+  public Long observedGeneration;
+
+  @JsonPropertyDescription(
+      "Ready, Accepted, TLSReady, UpstreamResolved and Available, in Kubernetes' condition shape"
+          + " with typed reasons (see docs/resource.md).")
+  public List<Condition> conditions = new ArrayList<>();
+
+  @JsonPropertyDescription("Desired proxy pods.")
+  public Integer replicas;
+
+  @JsonPropertyDescription("Proxy pods that are ready.")
+  public Integer readyReplicas;
+
+  @JsonPropertyDescription("readyReplicas/replicas, for kubectl get.")
+  public String replicaSummary;
+
+  @JsonPropertyDescription("The URL users reach authentik at, from the first host and the path.")
+  public String url;
+
+  @JsonPropertyDescription("The authentik URL the proxy forwards to.")
+  public String upstream;
+
+  @JsonPropertyDescription("The load balancer's IP addresses or host names, when it has any.")
+  public List<String> loadBalancerAddresses;
+
+  @JsonPropertyDescription("sha256 of the rendered proxy.json the proxy pods are given.")
+  public String configHash;
+
+  @JsonPropertyDescription("The certificate in the TLS Secret.")
+  public CertificateStatus certificate;
+}

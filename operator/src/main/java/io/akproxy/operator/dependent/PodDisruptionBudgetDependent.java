@@ -1,0 +1,26 @@
+package io.akproxy.operator.dependent;
+
+import io.akproxy.operator.model.DesiredChildren;
+import io.akproxy.operator.model.Names;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+
+/**
+ * The proxy's PodDisruptionBudget, present only with more than one replica ({@link
+ * DisruptionBudgetWanted} removes it otherwise).
+ */
+@KubernetesDependent(informer = @Informer(labelSelector = Names.MANAGED_SELECTOR))
+public class PodDisruptionBudgetDependent extends ProxyChild<PodDisruptionBudget> {
+
+  public PodDisruptionBudgetDependent() {
+    super(PodDisruptionBudget.class);
+  }
+
+  @Override
+  protected PodDisruptionBudget select(DesiredChildren children) {
+    return children
+        .podDisruptionBudget()
+        .orElseThrow(() -> new IllegalStateException("no PodDisruptionBudget is wanted"));
+  }
+}

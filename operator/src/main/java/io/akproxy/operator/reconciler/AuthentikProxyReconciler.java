@@ -1,0 +1,253 @@
+package io.akproxy.operator.reconciler;
+
+import io.akproxy.operator.api.AuthentikProxy;
+import io.akproxy.operator.api.AuthentikProxyStatus;
+import io.akproxy.operator.dependent.ConfigMapDependent;
+import io.akproxy.operator.dependent.DeploymentDependent;
+import io.akproxy.operator.dependent.DisruptionBudgetWanted;
+import io.akproxy.operator.dependent.PodDisruptionBudgetDependent;
+import io.akproxy.operator.dependent.ReconcileChildren;
+import io.akproxy.operator.dependent.ServiceAccountDependent;
+import io.akproxy.operator.dependent.ServiceDependent;
+import io.akproxy.operator.model.Assessment;
+import io.akproxy.operator.model.CertificateInfo;
+import io.akproxy.operator.model.ClusterFacts;
+import io.akproxy.operator.model.SpecDefaults;
+import io.akproxy.operator.model.StatusModel;
+import io.akproxy.operator.model.TlsSecretInspector;
+import io.akproxy.operator.model.Transition;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Workflow;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads what an AuthentikProxy refers to (TLS Secret, CA Secret, upstream Service), asks the model
+ * what should exist, applies the children only when every input is good, and reports status.
+ */
+@Workflow(
+    explicitInvocation = true,
+    dependents = {
+      @Dependent(name = AuthentikProxyReconciler.CONFIG_MAP, type = ConfigMapDependent.class),
+      @Dependent(
+          name = AuthentikProxyReconciler.SERVICE_ACCOUNT,
+          type = ServiceAccountDependent.class),
+      @Dependent(
+          name = AuthentikProxyReconciler.DEPLOYMENT,
+          type = DeploymentDependent.class,
+          dependsOn = {
+            AuthentikProxyReconciler.CONFIG_MAP,
+            AuthentikProxyReconciler.SERVICE_ACCOUNT
+          }),
+      @Dependent(name = AuthentikProxyReconciler.SERVICE, type = ServiceDependent.class),
+      @Dependent(
+          name = AuthentikProxyReconciler.DISRUPTION_BUDGET,
+          type = PodDisruptionBudgetDependent.class,
+          reconcilePrecondition = DisruptionBudgetWanted.class)
+    })
+@ControllerConfiguration(name = AuthentikProxyReconciler.NAME)
+public class AuthentikProxyReconciler implements Reconciler<AuthentikProxy> {
+
+  public static final String NAME = "authentikproxy";
+  static final String CONFIG_MAP = "configmap";
+  static final String SERVICE_ACCOUNT = "serviceaccount";
+  static final String DEPLOYMENT = "deployment";
+  static final String SERVICE = "service";
+  static final String DISRUPTION_BUDGET = "poddisruptionbudget";
+
+  /** Event source of every Secret in the watched namespaces (TLS and CA Secrets). */
+  static final String SECRETS = "referenced-secrets";
+
+  /** Event source of every Service in the watched namespaces (the upstream Services). */
+  static final String UPSTREAM_SERVICES = "upstream-services";
+
+  private static final String SECRET_INDEX = "akproxy-secret-refs";
+  private static final String SERVICE_INDEX = "akproxy-service-refs";
+
+  private static final Logger LOG = LoggerFactory.getLogger(AuthentikProxyReconciler.class);
+
+  private final ReconcilerSettings settings;
+  private final Clock clock;
+  private final EventRecorder events;
+  private final KubernetesSerialization serialization = new KubernetesSerialization();
+
+  private volatile InformerEventSource<Secret, AuthentikProxy> secrets;
+  private volatile InformerEventSource<Service, AuthentikProxy> upstreamServices;
+
+  /**
+   * @param settings what the model needs from the operator's configuration
+   * @param clock the time certificates are checked against
+   * @param events where transitions are reported
+   */
+  public AuthentikProxyReconciler(ReconcilerSettings settings, Clock clock, EventRecorder events) {
+    this.settings = settings;
+    this.clock = clock;
+    this.events = events;
+  }
+
+  /** What the reconciler needs from the operator's settings. */
+  public record ReconcilerSettings(String defaultImage, String clusterDomain) {}
+
+  @Override
+  public List<EventSource<?, AuthentikProxy>> prepareEventSources(
+      EventSourceContext<AuthentikProxy> context) {
+    IndexerResourceCache<AuthentikProxy> primaries = context.getPrimaryCache();
+    primaries.addIndexer(SECRET_INDEX, AuthentikProxyReconciler::secretKeys);
+    primaries.addIndexer(SERVICE_INDEX, AuthentikProxyReconciler::serviceKeys);
+    secrets =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(Secret.class, AuthentikProxy.class)
+                .withName(SECRETS)
+                .withSecondaryToPrimaryMapper(s -> referrers(primaries, SECRET_INDEX, s))
+                .build(),
+            context);
+    upstreamServices =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(Service.class, AuthentikProxy.class)
+                .withName(UPSTREAM_SERVICES)
+                .withSecondaryToPrimaryMapper(s -> referrers(primaries, SERVICE_INDEX, s))
+                .build(),
+            context);
+    return List.of(secrets, upstreamServices);
+  }
+
+  @Override
+  public UpdateControl<AuthentikProxy> reconcile(
+      AuthentikProxy proxy, Context<AuthentikProxy> context) {
+    Instant now = clock.instant();
+    Assessment assessment =
+        Assessment.of(proxy, facts(proxy), settings.defaultImage(), settings.clusterDomain(), now);
+    if (assessment.children().isPresent()) {
+      ReconcileChildren.put(context, assessment.children().get());
+      context
+          .managedWorkflowAndDependentResourceContext()
+          .reconcileManagedWorkflow()
+          .throwAggregateExceptionIfErrorsPresent();
+    } else {
+      LOG.info(
+          "{}/{}: children left as they are: {}",
+          proxy.getMetadata().getNamespace(),
+          proxy.getMetadata().getName(),
+          firstProblem(assessment));
+    }
+    AuthentikProxyStatus next =
+        StatusModel.next(
+            proxy,
+            assessment,
+            context.getSecondaryResource(Deployment.class),
+            context.getSecondaryResource(Service.class, SERVICE),
+            now);
+    for (Transition transition : Transition.between(proxy.getStatus(), next)) {
+      events.record(proxy, transition);
+    }
+    UpdateControl<AuthentikProxy> control;
+    if (sameStatus(proxy.getStatus(), next)) {
+      control = UpdateControl.noUpdate();
+    } else {
+      proxy.setStatus(next);
+      control = UpdateControl.patchStatus(proxy);
+    }
+    recheckAfter(assessment.tls().certificate(), now).ifPresent(control::rescheduleAfter);
+    return control;
+  }
+
+  /** The referenced objects, from the informers' caches. */
+  private ClusterFacts facts(AuthentikProxy proxy) {
+    String namespace = proxy.getMetadata().getNamespace();
+    Optional<Secret> tls =
+        Optional.ofNullable(SpecDefaults.tlsSecretName(proxy))
+            .flatMap(name -> secrets.get(new ResourceID(name, namespace)));
+    Optional<Secret> ca =
+        SpecDefaults.caSecretName(proxy)
+            .flatMap(name -> secrets.get(new ResourceID(name, namespace)));
+    Optional<Service> service =
+        Optional.ofNullable(SpecDefaults.upstream(proxy).service)
+            .flatMap(ref -> upstreamServices.get(new ResourceID(ref.name, namespace)));
+    return new ClusterFacts(tls, ca, service);
+  }
+
+  /**
+   * When to look again without an event: when the certificate enters its warning window, and when
+   * it expires.
+   */
+  static Optional<Duration> recheckAfter(Optional<CertificateInfo> certificate, Instant now) {
+    if (certificate.isEmpty()) {
+      return Optional.empty();
+    }
+    Instant warnAt = certificate.get().notAfter().minus(TlsSecretInspector.EXPIRY_WARNING);
+    Instant next = now.isBefore(warnAt) ? warnAt : certificate.get().notAfter();
+    if (!now.isBefore(next)) {
+      return Optional.empty();
+    }
+    return Optional.of(Duration.between(now, next).plusSeconds(1));
+  }
+
+  private boolean sameStatus(AuthentikProxyStatus current, AuthentikProxyStatus next) {
+    if (current == null) {
+      return false;
+    }
+    return serialization.asJson(current).equals(serialization.asJson(next));
+  }
+
+  private static String firstProblem(Assessment assessment) {
+    if (!assessment.accepted().holds()) {
+      return assessment.accepted().message();
+    }
+    if (!assessment.tls().verdict().holds()) {
+      return assessment.tls().verdict().message();
+    }
+    return assessment.upstream().verdict().message();
+  }
+
+  private static List<String> secretKeys(AuthentikProxy proxy) {
+    List<String> keys = new ArrayList<>();
+    String namespace = proxy.getMetadata().getNamespace();
+    Optional.ofNullable(SpecDefaults.tlsSecretName(proxy))
+        .ifPresent(n -> keys.add(key(namespace, n)));
+    SpecDefaults.caSecretName(proxy).ifPresent(n -> keys.add(key(namespace, n)));
+    return keys;
+  }
+
+  private static List<String> serviceKeys(AuthentikProxy proxy) {
+    return Optional.ofNullable(SpecDefaults.upstream(proxy).service)
+        .map(ref -> List.of(key(proxy.getMetadata().getNamespace(), ref.name)))
+        .orElse(List.of());
+  }
+
+  private static Set<ResourceID> referrers(
+      IndexerResourceCache<AuthentikProxy> primaries, String index, HasMetadata referenced) {
+    return primaries
+        .byIndex(
+            index, key(referenced.getMetadata().getNamespace(), referenced.getMetadata().getName()))
+        .stream()
+        .map(ResourceID::fromResource)
+        .collect(Collectors.toSet());
+  }
+
+  private static String key(String namespace, String name) {
+    return namespace + "/" + name;
+  }
+}

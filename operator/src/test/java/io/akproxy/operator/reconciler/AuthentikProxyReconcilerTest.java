@@ -1,0 +1,512 @@
+package io.akproxy.operator.reconciler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.akproxy.config.ConfigParser;
+import io.akproxy.config.ProxyConfig;
+import io.akproxy.operator.AkproxyOperator;
+import io.akproxy.operator.OperatorSettings;
+import io.akproxy.operator.TestCertificates;
+import io.akproxy.operator.TestCertificates.Issued;
+import io.akproxy.operator.TestResources;
+import io.akproxy.operator.api.AuthentikProxy;
+import io.akproxy.operator.model.ConditionType;
+import io.akproxy.operator.model.Names;
+import io.akproxy.operator.model.StatusModel;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.ServicePortBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.IntSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The operator against fabric8's mock API server in CRUD mode: what it writes, what it leaves
+ * alone, and how many write requests it sends.
+ */
+class AuthentikProxyReconcilerTest {
+
+  private static final String NS = "authentik";
+  private static final String NAME = "sso";
+  private static final String CHILD = Names.child(NAME);
+  private static final Duration WAIT = Duration.ofSeconds(20);
+
+  private MockCluster cluster;
+  private KubernetesClient kube;
+  private AkproxyOperator operator;
+  private final ReconcileCounter reconciles = new ReconcileCounter();
+  private Issued certificate;
+
+  @BeforeEach
+  void start() {
+    cluster = new MockCluster();
+    kube = cluster.testClient;
+    operator =
+        new AkproxyOperator(
+            cluster.operatorClient,
+            OperatorSettings.forNamespaces(NS),
+            Clock.systemUTC(),
+            reconciles);
+    operator.start();
+    certificate = TestCertificates.issue(List.of("sso.example.com"), Duration.ofDays(90));
+  }
+
+  @AfterEach
+  void stop() {
+    operator.stop();
+    cluster.close();
+  }
+
+  @Test
+  void createsEveryChildWithOwnerReferencesAndReportsReadyOnceAvailable() {
+    createSecretServiceAndProxy();
+    ConfigMap configMap = awaitChild(ConfigMap.class);
+    Deployment deployment = awaitChild(Deployment.class);
+    Service service = awaitChild(Service.class);
+    awaitChild(ServiceAccount.class);
+    awaitChild(PodDisruptionBudget.class);
+
+    ProxyConfig config = ConfigParser.parse(configMap.getData().get(Names.CONFIG_KEY));
+    assertThat(config.serverNames()).containsExactly("sso.example.com");
+    assertThat(config.upstream().url())
+        .isEqualTo("https://authentik-server.authentik.svc.cluster.local:443");
+    assertThat(config.tls().certFile()).isEqualTo("/etc/akproxy/tls/tls.crt");
+
+    Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(container.getImage()).isEqualTo(OperatorSettings.DEFAULT_RUNTIME_IMAGE);
+    assertThat(container.getArgs()).containsExactly("--config", "/etc/akproxy/config/proxy.json");
+    assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
+    assertThat(service.getSpec().getPorts())
+        .extracting(p -> p.getPort() + "->" + p.getTargetPort().getStrVal())
+        .containsExactly("443->https", "80->http");
+
+    AuthentikProxy proxy =
+        kube.resources(AuthentikProxy.class).inNamespace(NS).withName(NAME).get();
+    for (Class<? extends HasMetadata> type :
+        List.of(
+            ConfigMap.class,
+            Deployment.class,
+            Service.class,
+            ServiceAccount.class,
+            PodDisruptionBudget.class)) {
+      HasMetadata child = kube.resources(type).inNamespace(NS).withName(CHILD).get();
+      assertThat(child.getMetadata().getLabels())
+          .containsEntry("app.kubernetes.io/name", "akproxy")
+          .containsEntry("app.kubernetes.io/instance", NAME)
+          .containsEntry("app.kubernetes.io/component", "proxy")
+          .containsEntry("app.kubernetes.io/managed-by", "akproxy-operator");
+      // Kubernetes' garbage collector deletes children whose controller owner is gone.
+      OwnerReference owner = child.getMetadata().getOwnerReferences().get(0);
+      assertThat(owner.getKind()).isEqualTo("AuthentikProxy");
+      assertThat(owner.getApiVersion()).isEqualTo("akproxy.io/v1alpha1");
+      assertThat(owner.getName()).isEqualTo(NAME);
+      assertThat(owner.getUid()).isEqualTo(proxy.getMetadata().getUid());
+      assertThat(owner.getController()).isTrue();
+    }
+
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              AuthentikProxy current = get();
+              assertThat(condition(current, ConditionType.ACCEPTED).getStatus()).isEqualTo("True");
+              assertThat(condition(current, ConditionType.TLS_READY).getStatus()).isEqualTo("True");
+              assertThat(condition(current, ConditionType.UPSTREAM_RESOLVED).getStatus())
+                  .isEqualTo("True");
+              assertThat(condition(current, ConditionType.READY).getStatus()).isEqualTo("False");
+              assertThat(current.getStatus().configHash).isEqualTo(config.hash());
+              assertThat(current.getStatus().certificate.serial).isEqualTo(certificate.serialHex());
+              assertThat(current.getStatus().upstream)
+                  .isEqualTo("https://authentik-server.authentik.svc.cluster.local:443");
+              assertThat(current.getStatus().url).isEqualTo("https://sso.example.com/");
+            });
+
+    markAvailable(2);
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              AuthentikProxy current = get();
+              Condition ready = condition(current, ConditionType.READY);
+              assertThat(ready.getStatus()).isEqualTo("True");
+              assertThat(ready.getReason()).isEqualTo("Ready");
+              assertThat(ready.getObservedGeneration())
+                  .isEqualTo(current.getMetadata().getGeneration());
+              assertThat(current.getStatus().replicaSummary).isEqualTo("2/2");
+              assertThat(current.getStatus().observedGeneration)
+                  .isEqualTo(current.getMetadata().getGeneration());
+            });
+  }
+
+  @Test
+  void aReconcileWithNothingChangedWritesNothingEvenAfterTheServerAddedItsDefaults() {
+    createSecretServiceAndProxy();
+    awaitReady();
+    cluster.operatorWrites();
+
+    simulateApiServerDefaults();
+    List<String> writes = nudgeAndCollectWrites();
+    assertThat(writes).as("operator writes after server defaults").isEmpty();
+
+    // And once more, with nothing changed at all.
+    assertThat(nudgeAndCollectWrites()).as("operator writes of a no-op reconcile").isEmpty();
+  }
+
+  @Test
+  void aConfigChangeUpdatesTheConfigMapButNeverThePodTemplate() {
+    createSecretServiceAndProxy();
+    awaitReady();
+    Deployment before = awaitChild(Deployment.class);
+
+    editProxy(
+        p -> {
+          p.getSpec().trustedProxyCIDRs = List.of("10.0.0.0/8");
+          p.getSpec().httpRedirect = false;
+        });
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(awaitChild(ConfigMap.class).getData().get(Names.CONFIG_KEY))
+                    .contains("10.0.0.0/8"));
+    await()
+        .atMost(WAIT)
+        .untilAsserted(() -> assertThat(awaitChild(Service.class).getSpec().getPorts()).hasSize(1));
+    Deployment after = awaitChild(Deployment.class);
+    assertThat(after.getMetadata().getResourceVersion())
+        .as("the Deployment was not written")
+        .isEqualTo(before.getMetadata().getResourceVersion());
+
+    // A pod-level change does roll the pods.
+    editProxy(p -> p.getSpec().image = "registry.example/akproxy:2");
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(
+                        awaitChild(Deployment.class)
+                            .getSpec()
+                            .getTemplate()
+                            .getSpec()
+                            .getContainers()
+                            .get(0)
+                            .getImage())
+                    .isEqualTo("registry.example/akproxy:2"));
+  }
+
+  @Test
+  void aRotatedSecretUpdatesTheCertificateStatusWithoutTouchingAnyChild() {
+    createSecretServiceAndProxy();
+    awaitReady();
+    cluster.operatorWrites();
+
+    Issued rotated = TestCertificates.issue(List.of("sso.example.com"), Duration.ofDays(90));
+    kube.resource(TestCertificates.tlsSecret(NS, TestResources.TLS_SECRET, rotated)).update();
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> assertThat(get().getStatus().certificate.serial).isEqualTo(rotated.serialHex()));
+    assertThat(childWrites(cluster.operatorWrites())).isEmpty();
+  }
+
+  @Test
+  void aBadSecretLeavesTheChildrenAloneReportsWhyAndRecoversWhenFixed() {
+    createSecretServiceAndProxy();
+    awaitReady();
+    cluster.operatorWrites();
+
+    Issued other = TestCertificates.issue(List.of("sso.example.com"), Duration.ofDays(90));
+    kube.resource(
+            TestCertificates.tlsSecret(
+                NS, TestResources.TLS_SECRET, certificate.certPem(), other.keyPem()))
+        .update();
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              AuthentikProxy current = get();
+              Condition tls = condition(current, ConditionType.TLS_READY);
+              assertThat(tls.getStatus()).isEqualTo("False");
+              assertThat(tls.getReason()).isEqualTo("KeyMismatch");
+              assertThat(condition(current, ConditionType.READY).getReason())
+                  .isEqualTo("KeyMismatch");
+              assertThat(eventReasons()).contains("KeyMismatch");
+            });
+    // The proxy keeps serving the last good certificate, and status says which.
+    assertThat(get().getStatus().certificate.serial).isEqualTo(certificate.serialHex());
+
+    kube.resource(TestCertificates.tlsSecret(NS, TestResources.TLS_SECRET, certificate)).delete();
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(condition(get(), ConditionType.TLS_READY).getReason())
+                    .isEqualTo("SecretNotFound"));
+    assertThat(childWrites(cluster.operatorWrites())).as("writes to children").isEmpty();
+    assertThat(awaitChild(Deployment.class)).isNotNull();
+
+    Issued renewed = TestCertificates.issue(List.of("sso.example.com"), Duration.ofDays(90));
+    kube.resource(TestCertificates.tlsSecret(NS, TestResources.TLS_SECRET, renewed)).create();
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              AuthentikProxy current = get();
+              assertThat(condition(current, ConditionType.TLS_READY).getStatus()).isEqualTo("True");
+              assertThat(current.getStatus().certificate.serial).isEqualTo(renewed.serialHex());
+            });
+  }
+
+  @Test
+  void withoutItsSecretANewResourceCreatesNothingUntilTheSecretAppears() {
+    kube.resource(TestResources.authentikService(NS)).create();
+    kube.resource(TestResources.proxy(NS, NAME)).create();
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              Condition tls = condition(get(), ConditionType.TLS_READY);
+              assertThat(tls.getReason()).isEqualTo("SecretNotFound");
+              assertThat(tls.getMessage()).contains("sso-tls");
+              assertThat(eventReasons()).contains("SecretNotFound");
+            });
+    assertThat(kube.apps().deployments().inNamespace(NS).withName(CHILD).get()).isNull();
+    assertThat(kube.configMaps().inNamespace(NS).withName(CHILD).get()).isNull();
+
+    kube.resource(TestCertificates.tlsSecret(NS, TestResources.TLS_SECRET, certificate)).create();
+    awaitChild(Deployment.class);
+    awaitChild(ConfigMap.class);
+  }
+
+  @Test
+  void theUpstreamServiceIsWatchedAndResolvedByPortNameOrNumber() {
+    kube.resource(TestCertificates.tlsSecret(NS, TestResources.TLS_SECRET, certificate)).create();
+    kube.resource(TestResources.authentikService(NS)).create();
+    AuthentikProxy proxy = TestResources.proxy(NS, NAME);
+    proxy.getSpec().upstream.service.port = new IntOrString("metrics");
+    kube.resource(proxy).create();
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              Condition upstream = condition(get(), ConditionType.UPSTREAM_RESOLVED);
+              assertThat(upstream.getReason()).isEqualTo("ServicePortNotFound");
+              assertThat(upstream.getMessage()).contains("http/80").contains("https/443");
+            });
+
+    // The Service gains the port: the operator notices without any change to the resource.
+    Service service =
+        kube.services().inNamespace(NS).withName(TestResources.UPSTREAM_SERVICE).get();
+    service
+        .getSpec()
+        .getPorts()
+        .add(new ServicePortBuilder().withName("metrics").withPort(9300).build());
+    kube.resource(service).update();
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(get().getStatus().upstream)
+                    .isEqualTo("https://authentik-server.authentik.svc.cluster.local:9300"));
+
+    editProxy(p -> p.getSpec().upstream.service.port = new IntOrString(80));
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(awaitChild(ConfigMap.class).getData().get(Names.CONFIG_KEY))
+                    .contains("http://authentik-server.authentik.svc.cluster.local:80"));
+  }
+
+  @Test
+  void oneReplicaRemovesTheDisruptionBudget() {
+    createSecretServiceAndProxy();
+    awaitChild(PodDisruptionBudget.class);
+    editProxy(p -> p.getSpec().replicas = 1);
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(
+                        kube.policy()
+                            .v1()
+                            .podDisruptionBudget()
+                            .inNamespace(NS)
+                            .withName(CHILD)
+                            .get())
+                    .isNull());
+    assertThat(awaitChild(Deployment.class).getSpec().getReplicas()).isEqualTo(1);
+  }
+
+  // --- helpers
+
+  private void createSecretServiceAndProxy() {
+    kube.resource(TestCertificates.tlsSecret(NS, TestResources.TLS_SECRET, certificate)).create();
+    kube.resource(TestResources.authentikService(NS)).create();
+    kube.resource(TestResources.proxy(NS, NAME)).create();
+  }
+
+  private void awaitReady() {
+    awaitChild(Deployment.class);
+    markAvailable(2);
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> assertThat(condition(get(), ConditionType.READY).getStatus()).isEqualTo("True"));
+  }
+
+  /** Plays the Deployment controller: the pods are up. */
+  private void markAvailable(int replicas) {
+    Deployment deployment = awaitChild(Deployment.class);
+    deployment.setStatus(
+        new DeploymentStatusBuilder()
+            .withReplicas(replicas)
+            .withReadyReplicas(replicas)
+            .withAvailableReplicas(replicas)
+            .withUpdatedReplicas(replicas)
+            .withObservedGeneration(deployment.getMetadata().getGeneration())
+            .build());
+    kube.resource(deployment).updateStatus();
+  }
+
+  /**
+   * Plays a real API server: adds the defaults it would store on each child. The model never sets
+   * these, so a naive comparison would rewrite every child on every reconcile.
+   */
+  private void simulateApiServerDefaults() {
+    kube.apps()
+        .deployments()
+        .inNamespace(NS)
+        .withName(CHILD)
+        .edit(
+            d -> {
+              d.getMetadata().getAnnotations().put("deployment.kubernetes.io/revision", "1");
+              d.getSpec().setProgressDeadlineSeconds(600);
+              d.getSpec().setRevisionHistoryLimit(10);
+              var pod = d.getSpec().getTemplate().getSpec();
+              pod.setDnsPolicy("ClusterFirst");
+              pod.setRestartPolicy("Always");
+              pod.setSchedulerName("default-scheduler");
+              pod.getVolumes()
+                  .forEach(
+                      v -> {
+                        if (v.getConfigMap() != null) {
+                          v.getConfigMap().setDefaultMode(420);
+                        }
+                      });
+              Container container = pod.getContainers().get(0);
+              container.setImagePullPolicy("IfNotPresent");
+              container.setTerminationMessagePath("/dev/termination-log");
+              container.setTerminationMessagePolicy("File");
+              // timeoutSeconds 1 equals the value of successThreshold: zjsonpatch's default diff
+              // would report a "copy" here.
+              for (var probe :
+                  List.of(
+                      container.getLivenessProbe(),
+                      container.getReadinessProbe(),
+                      container.getStartupProbe())) {
+                probe.setTimeoutSeconds(1);
+                probe.setSuccessThreshold(1);
+                probe.getHttpGet().setScheme("HTTP");
+              }
+              // Quantities come back canonical: "192Mi" is stored as is, cpu "100m" too, but a
+              // "0.1" would come back as "100m"; rewrite to an equal value in another spelling.
+              container
+                  .getResources()
+                  .getRequests()
+                  .put("cpu", new io.fabric8.kubernetes.api.model.Quantity("0.1"));
+              return d;
+            });
+    kube.services()
+        .inNamespace(NS)
+        .withName(CHILD)
+        .edit(
+            s -> {
+              s.getSpec().setClusterIP("10.96.0.42");
+              s.getSpec().setClusterIPs(List.of("10.96.0.42"));
+              s.getSpec().setSessionAffinity("None");
+              s.getSpec().setIpFamilies(List.of("IPv4"));
+              s.getSpec().setIpFamilyPolicy("SingleStack");
+              s.getSpec().setInternalTrafficPolicy("Cluster");
+              return s;
+            });
+    kube.serviceAccounts()
+        .inNamespace(NS)
+        .withName(CHILD)
+        .edit(
+            sa -> {
+              sa.getMetadata().getAnnotations().put("kubectl.kubernetes.io/last-applied", "{}");
+              return sa;
+            });
+  }
+
+  /** Triggers a reconcile through an unrelated Secret change and returns the operator's writes. */
+  private List<String> nudgeAndCollectWrites() {
+    IntSupplier finished = reconciles::finished;
+    int before = finished.getAsInt();
+    kube.secrets()
+        .inNamespace(NS)
+        .withName(TestResources.TLS_SECRET)
+        .edit(
+            s -> {
+              s.getMetadata().getLabels().put("nudge", String.valueOf(before));
+              return s;
+            });
+    await().atMost(WAIT).until(() -> finished.getAsInt() > before);
+    return cluster.operatorWrites();
+  }
+
+  private static List<String> childWrites(List<String> writes) {
+    return writes.stream().filter(w -> w.contains("/" + CHILD)).toList();
+  }
+
+  private void editProxy(java.util.function.Consumer<AuthentikProxy> change) {
+    kube.resources(AuthentikProxy.class)
+        .inNamespace(NS)
+        .withName(NAME)
+        .edit(
+            p -> {
+              change.accept(p);
+              return p;
+            });
+  }
+
+  private AuthentikProxy get() {
+    return kube.resources(AuthentikProxy.class).inNamespace(NS).withName(NAME).get();
+  }
+
+  private <T extends HasMetadata> T awaitChild(Class<T> type) {
+    return await()
+        .atMost(WAIT)
+        .until(() -> kube.resources(type).inNamespace(NS).withName(CHILD).get(), c -> c != null);
+  }
+
+  private static Condition condition(AuthentikProxy proxy, ConditionType type) {
+    Optional<Condition> condition = StatusModel.find(proxy.getStatus(), type);
+    assertThat(condition).as("condition %s in %s", type.value(), proxy.getStatus()).isPresent();
+    return condition.get();
+  }
+
+  private List<String> eventReasons() {
+    return kube.v1().events().inNamespace(NS).list().getItems().stream()
+        .map(Event::getReason)
+        .toList();
+  }
+}

@@ -1,0 +1,69 @@
+package io.akproxy.operator.reconciler;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * fabric8's mock API server in CRUD mode, with two clients told apart by their User-Agent: one for
+ * the operator, one for the test, so the test can count exactly the operator's write requests.
+ */
+final class MockCluster implements AutoCloseable {
+
+  static final String TEST_AGENT = "akproxy-test";
+  private static final Set<String> WRITES = Set.of("POST", "PUT", "PATCH", "DELETE");
+
+  final KubernetesMockServer server;
+  final KubernetesClient operatorClient;
+  final KubernetesClient testClient;
+
+  MockCluster() {
+    server =
+        new KubernetesMockServer(
+            new Context(),
+            new MockWebServer(),
+            new HashMap<>(),
+            new KubernetesCrudDispatcher(),
+            false);
+    server.init();
+    operatorClient = server.createClient();
+    Config testConfig =
+        new ConfigBuilder(operatorClient.getConfiguration()).withUserAgent(TEST_AGENT).build();
+    testClient = new KubernetesClientBuilder().withConfig(testConfig).build();
+  }
+
+  /** The write requests the operator sent since the last call (test requests left out). */
+  List<String> operatorWrites() {
+    List<String> writes = new ArrayList<>();
+    try {
+      RecordedRequest request;
+      while ((request = server.takeRequest(1, TimeUnit.MILLISECONDS)) != null) {
+        if (WRITES.contains(request.getMethod())
+            && !TEST_AGENT.equals(request.getHeader("User-Agent"))) {
+          writes.add(request.getMethod() + " " + request.getPath());
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return writes;
+  }
+
+  @Override
+  public void close() {
+    testClient.close();
+    operatorClient.close();
+    server.destroy();
+  }
+}
