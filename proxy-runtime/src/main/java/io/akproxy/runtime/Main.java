@@ -1,0 +1,171 @@
+package io.akproxy.runtime;
+
+import io.akproxy.config.ProxyConfig;
+import io.akproxy.runtime.admin.Metrics;
+import io.akproxy.runtime.load.FileSetReader;
+import io.akproxy.runtime.load.LoadException;
+import io.akproxy.runtime.load.LoadedSet;
+import io.akproxy.runtime.log.AccessLog;
+import io.akproxy.runtime.reload.Reloader;
+import io.akproxy.runtime.server.TlsEngine;
+import io.netty.handler.ssl.OpenSsl;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.ConsoleHandler;
+import java.util.logging.Level;
+import java.util.logging.LogManager;
+import java.util.logging.Logger;
+
+/**
+ * {@code java -jar proxy-runtime.jar --config /etc/akproxy/config/proxy.json}: loads and checks the
+ * mounted files (exit 2 with every problem when they cannot be served), opens the listeners,
+ * reloads on change, and on SIGTERM drains in-flight requests and exits 0.
+ */
+public final class Main {
+
+  static final int EXIT_OK = 0;
+  static final int EXIT_FAILURE = 1;
+  static final int EXIT_CONFIG = 2;
+
+  private static final Logger LOG = Logger.getLogger("akproxy");
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    configureLogging();
+    CommandLine commandLine;
+    try {
+      commandLine =
+          CommandLine.parse(
+              Arrays.asList(args), System.getenv(), Runtime.getRuntime().availableProcessors());
+    } catch (CommandLine.UsageException e) {
+      System.err.println("akproxy: " + e.getMessage());
+      System.err.println(CommandLine.USAGE);
+      System.exit(EXIT_CONFIG);
+      return;
+    }
+    System.exit(run(commandLine));
+  }
+
+  private static int run(CommandLine commandLine) {
+    Clock clock = Clock.systemUTC();
+    LoadedSet initial;
+    try {
+      initial = LoadedSet.from(FileSetReader.read(commandLine.configFile()), clock.instant());
+    } catch (LoadException e) {
+      System.err.println("akproxy: cannot start, the mounted configuration is not usable:");
+      e.problems().forEach(problem -> System.err.println("  " + problem));
+      return EXIT_CONFIG;
+    }
+    ProxyConfig config = initial.config();
+    if (config.forwarding().proxyProtocol() && !ProxyProtocolSupport.available()) {
+      System.err.println(
+          "akproxy: cannot start: forwarding.proxyProtocol is on but netty-codec-haproxy is not on"
+              + " the classpath (Vert.x would silently ignore PROXY headers)");
+      return EXIT_CONFIG;
+    }
+    TlsEngine engine;
+    try {
+      engine = TlsEngine.choose(commandLine.tlsEngine());
+    } catch (IllegalArgumentException e) {
+      System.err.println("akproxy: " + e.getMessage());
+      return EXIT_CONFIG;
+    }
+    logEngine(engine);
+
+    Metrics metrics = new Metrics();
+    AccessLog accessLog =
+        new AccessLog(new FileOutputStream(FileDescriptor.out), metrics::accessLogDropped);
+    Vertx vertx =
+        Vertx.vertx(
+            new VertxOptions()
+                .setEventLoopPoolSize(commandLine.eventLoops())
+                .setWorkerPoolSize(2)
+                .setInternalBlockingPoolSize(2));
+    RuntimeOptions options = new RuntimeOptions(commandLine.eventLoops(), engine, accessLog, clock);
+    ProxyRuntime runtime;
+    try {
+      runtime = ProxyRuntime.start(vertx, initial, options, metrics).await(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.log(Level.SEVERE, "cannot start: " + e.getMessage());
+      vertx.close();
+      return EXIT_FAILURE;
+    }
+    LOG.info(
+        "serving config "
+            + initial.configHash()
+            + " with certificate serial "
+            + initial.certificate().info().serial()
+            + " on "
+            + commandLine.eventLoops()
+            + " event loop(s)");
+    Reloader reloader = new Reloader(vertx, commandLine.configFile(), runtime, clock, initial);
+    reloader.start(config);
+
+    Object stopped = new Object();
+    Termination.onSignal(
+        signal -> {
+          LOG.info("received SIG" + signal);
+          reloader.close();
+          try {
+            runtime
+                .shutdown()
+                .await(
+                    runtime.current().config().shutdown().gracePeriodSeconds() + 5L,
+                    TimeUnit.SECONDS);
+          } catch (Exception e) {
+            LOG.warning("drain did not finish cleanly: " + e.getMessage());
+          }
+          accessLog.close();
+          try {
+            vertx.close().await(5, TimeUnit.SECONDS);
+          } catch (Exception e) {
+            // Exiting anyway.
+          }
+          LOG.info("stopped");
+          synchronized (stopped) {
+            stopped.notifyAll();
+          }
+          System.exit(EXIT_OK);
+        });
+    synchronized (stopped) {
+      while (true) {
+        try {
+          stopped.wait();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return EXIT_OK;
+        }
+      }
+    }
+  }
+
+  private static void logEngine(TlsEngine engine) {
+    if (engine == TlsEngine.OPENSSL) {
+      LOG.info("tls engine openssl (" + OpenSsl.versionString() + ")");
+    } else {
+      Throwable cause = OpenSsl.unavailabilityCause();
+      LOG.info(
+          "tls engine jdk"
+              + (cause == null ? "" : " (OpenSSL unavailable: " + cause.getMessage() + ")"));
+    }
+  }
+
+  private static void configureLogging() {
+    LogManager.getLogManager().reset();
+    ConsoleHandler handler = new ConsoleHandler();
+    handler.setFormatter(new OneLineFormatter());
+    handler.setLevel(Level.INFO);
+    Logger root = Logger.getLogger("");
+    root.addHandler(handler);
+    root.setLevel(Level.INFO);
+    // Keep System.out for the access log only.
+    System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.err), true));
+  }
+}

@@ -1,0 +1,210 @@
+package io.akproxy.runtime;
+
+import io.akproxy.config.ProxyConfig;
+import io.akproxy.runtime.admin.AdminHandler;
+import io.akproxy.runtime.admin.Metrics;
+import io.akproxy.runtime.admin.RuntimeView;
+import io.akproxy.runtime.load.LoadedSet;
+import io.akproxy.runtime.proxy.ProxyHandler;
+import io.akproxy.runtime.proxy.RedirectHandler;
+import io.akproxy.runtime.proxy.Snapshot;
+import io.akproxy.runtime.proxy.SnapshotSource;
+import io.akproxy.runtime.proxy.Traffic;
+import io.akproxy.runtime.proxy.UpstreamClient;
+import io.akproxy.runtime.reload.ConfigChanges;
+import io.akproxy.runtime.reload.ReloadReport;
+import io.akproxy.runtime.reload.ReloadStatus;
+import io.akproxy.runtime.reload.ReloadTarget;
+import io.akproxy.runtime.server.Listeners;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Logger;
+
+/**
+ * The running proxy: its listeners and the one snapshot every request reads. A reload builds the
+ * next snapshot off to the side (new upstream client only when upstream settings changed, new
+ * certificate pushed to the TLS listener), then swaps the reference; requests in flight finish on
+ * the snapshot they started with.
+ */
+public final class ProxyRuntime implements SnapshotSource, RuntimeView, ReloadTarget {
+
+  private static final Logger LOG = Logger.getLogger("akproxy");
+
+  private final Vertx vertx;
+  private final RuntimeOptions options;
+  private final Metrics metrics;
+  private final ProxyConfig listening;
+  private final AtomicReference<Snapshot> current;
+  private final AtomicReference<ReloadStatus> status;
+  private final Listeners listeners;
+  private volatile boolean shuttingDown;
+
+  private ProxyRuntime(Vertx vertx, LoadedSet initial, RuntimeOptions options, Metrics metrics) {
+    this.vertx = vertx;
+    this.options = options;
+    this.metrics = metrics;
+    this.listening = initial.config();
+    this.current = new AtomicReference<>(Snapshot.of(initial, upstreamClient(initial)));
+    this.status = new AtomicReference<>(ReloadStatus.initial(options.clock().instant()));
+    Traffic traffic = new Traffic(metrics, options.accessLog());
+    this.listeners =
+        new Listeners(
+            vertx,
+            options,
+            metrics,
+            new ProxyHandler(this, traffic),
+            new RedirectHandler(this, traffic),
+            new AdminHandler(this),
+            () -> current.get().config().limits().maxConnections());
+  }
+
+  /** Opens the listeners of a loaded, valid file set. */
+  public static Future<ProxyRuntime> start(
+      Vertx vertx, LoadedSet initial, RuntimeOptions options, Metrics metrics) {
+    ProxyRuntime runtime = new ProxyRuntime(vertx, initial, options, metrics);
+    return runtime
+        .listeners
+        .open(initial)
+        .map(runtime)
+        .recover(
+            failure ->
+                runtime.closeAll().transform(closed -> Future.<ProxyRuntime>failedFuture(failure)));
+  }
+
+  private UpstreamClient upstreamClient(LoadedSet set) {
+    ProxyConfig config = set.config();
+    return UpstreamClient.create(
+        vertx,
+        config.upstream(),
+        set.upstreamCaPem(),
+        options.tlsEngine().options(),
+        config.limits().maxConnections());
+  }
+
+  /**
+   * Puts a new, already validated file set into service. Fails, changing nothing, when the TLS
+   * listener refuses the certificate.
+   */
+  @Override
+  public Future<ReloadReport> apply(LoadedSet next) {
+    Snapshot previous = current.get();
+    ProxyConfig config = next.config();
+    boolean certificateChanged =
+        !Arrays.equals(previous.loaded().certificate().certPem(), next.certificate().certPem())
+            || !Arrays.equals(
+                previous.loaded().certificate().keyPem(), next.certificate().keyPem());
+    boolean tlsChanged =
+        certificateChanged
+            || !previous.config().tls().equals(config.tls())
+            || previous.config().limits().headerTimeoutSeconds()
+                != config.limits().headerTimeoutSeconds();
+    UpstreamClient upstream =
+        previous.upstream().implementsSettings(config.upstream(), next.upstreamCaPem())
+            ? previous.upstream()
+            : upstreamClient(next);
+    Future<?> tls = tlsChanged ? listeners.updateCertificate(next) : Future.succeededFuture();
+    return tls.<ReloadReport>map(
+            updated -> {
+              current.set(Snapshot.of(next, upstream));
+              if (upstream != previous.upstream()) {
+                previous.upstream().retire(gracePeriodMillis(config));
+              }
+              List<String> restart = ConfigChanges.restartRequired(listening, config);
+              status.updateAndGet(s -> s.applied(options.clock().instant(), restart));
+              String previousSerial = previous.loaded().certificate().info().serial();
+              String serial = next.certificate().info().serial();
+              return new ReloadReport(
+                  next.configHash(),
+                  ConfigChanges.between(previous.config(), config),
+                  certificateChanged ? previousSerial : null,
+                  serial,
+                  restart);
+            })
+        .recover(
+            failure -> {
+              if (upstream != previous.upstream()) {
+                upstream.close(0);
+              }
+              return Future.failedFuture(failure);
+            });
+  }
+
+  /** Records a reload that could not be applied; the current snapshot keeps serving. */
+  @Override
+  public void rejected(String reason) {
+    status.updateAndGet(s -> s.failed(options.clock().instant(), reason));
+  }
+
+  /**
+   * Stops accepting connections, lets in-flight requests finish within {@code
+   * shutdown.gracePeriodSeconds}, then closes everything but the Vert.x instance.
+   */
+  public Future<Void> shutdown() {
+    shuttingDown = true;
+    long grace = gracePeriodMillis(current.get().config());
+    LOG.info("shutting down: draining in-flight requests for up to " + grace + " ms");
+    return listeners
+        .drain(grace)
+        .transform(drained -> current.get().upstream().close(1000))
+        .transform(closed -> listeners.closeAdmin());
+  }
+
+  private Future<Void> closeAll() {
+    return listeners.closeAll().transform(closed -> current.get().upstream().close(0));
+  }
+
+  private static long gracePeriodMillis(ProxyConfig config) {
+    return config.shutdown().gracePeriodSeconds() * 1000L;
+  }
+
+  @Override
+  public io.akproxy.config.Reload reloadSettings() {
+    return current.get().config().reload();
+  }
+
+  @Override
+  public Snapshot current() {
+    return current.get();
+  }
+
+  @Override
+  public Snapshot snapshot() {
+    return current.get();
+  }
+
+  @Override
+  public ReloadStatus reloadStatus() {
+    return status.get();
+  }
+
+  @Override
+  public boolean ready() {
+    return !shuttingDown;
+  }
+
+  @Override
+  public String tlsEngine() {
+    return options.tlsEngine().label();
+  }
+
+  @Override
+  public Metrics metrics() {
+    return metrics;
+  }
+
+  public int httpsPort() {
+    return listeners.httpsPort();
+  }
+
+  /** The plain-HTTP listener's port, or 0 when redirect is off and it is not open. */
+  public int httpPort() {
+    return listeners.httpPort();
+  }
+
+  public int adminPort() {
+    return listeners.adminPort();
+  }
+}

@@ -1,0 +1,22 @@
+package io.akproxy.runtime;
+
+import io.akproxy.runtime.log.AccessLog;
+import io.akproxy.runtime.server.TlsEngine;
+import java.time.Clock;
+
+/**
+ * How the runtime runs, as opposed to what it serves (that is {@code proxy.json}).
+ *
+ * @param eventLoops event-loop threads serving the listeners; one matches one nginx worker
+ * @param accessLog where access-log lines go, or {@code null} to write none
+ * @param clock for certificate validity and reload timestamps
+ */
+public record RuntimeOptions(
+    int eventLoops, TlsEngine tlsEngine, AccessLog accessLog, Clock clock) {
+
+  public RuntimeOptions {
+    if (eventLoops < 1) {
+      throw new IllegalArgumentException("eventLoops must be at least 1");
+    }
+  }
+}

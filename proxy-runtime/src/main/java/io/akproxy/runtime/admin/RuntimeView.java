@@ -1,0 +1,20 @@
+package io.akproxy.runtime.admin;
+
+import io.akproxy.runtime.proxy.Snapshot;
+import io.akproxy.runtime.reload.ReloadStatus;
+
+/** What the admin endpoints report, read from the running proxy. */
+public interface RuntimeView {
+
+  Snapshot snapshot();
+
+  ReloadStatus reloadStatus();
+
+  /** Serving a valid configuration and not shutting down. */
+  boolean ready();
+
+  /** {@code openssl} or {@code jdk}. */
+  String tlsEngine();
+
+  Metrics metrics();
+}

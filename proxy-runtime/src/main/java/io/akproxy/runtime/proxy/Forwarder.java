@@ -1,0 +1,108 @@
+package io.akproxy.runtime.proxy;
+
+import io.vertx.core.AsyncResult;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+
+/**
+ * Forwards one plain (non-upgrade) request to authentik and streams the answer back: headers
+ * through {@link RequestHeaders} and {@link ResponseHeaders}, bodies with backpressure both ways,
+ * HSTS on the response, 502/504 when authentik fails before answering.
+ */
+final class Forwarder {
+
+  private final String scheme;
+
+  Forwarder(String scheme) {
+    this.scheme = scheme;
+  }
+
+  void forward(Exchange exchange) {
+    HttpServerRequest request = exchange.request();
+    request.pause();
+    UpstreamClient upstream = exchange.snapshot().upstream();
+    long started = System.nanoTime();
+    upstream
+        .request(request.method(), request.uri())
+        .onComplete(
+            connected -> {
+              if (connected.failed()) {
+                upstream.finished(null);
+                LocalResponses.upstreamFailed(exchange, connected.cause(), false);
+                return;
+              }
+              send(exchange, upstream, connected.result(), started);
+            });
+  }
+
+  private void send(
+      Exchange exchange, UpstreamClient upstream, HttpClientRequest outgoing, long started) {
+    HttpServerRequest request = exchange.request();
+    outgoing.authority(request.authority());
+    RequestHeaders.copy(
+        request.headers(),
+        outgoing.headers(),
+        exchange.peer(),
+        scheme,
+        request.authority().toString());
+    exchange.onClientGone(() -> outgoing.reset());
+    outgoing
+        .response()
+        .onComplete(answered -> respond(exchange, upstream, outgoing, answered, started));
+    RequestBody.relay(request, outgoing);
+  }
+
+  private void respond(
+      Exchange exchange,
+      UpstreamClient upstream,
+      HttpClientRequest outgoing,
+      AsyncResult<HttpClientResponse> answered,
+      long started) {
+    HttpConnection connection = outgoing.connection();
+    if (answered.failed()) {
+      upstream.finished(null);
+      LocalResponses.upstreamFailed(exchange, answered.cause(), true);
+      return;
+    }
+    HttpClientResponse incoming = answered.result();
+    exchange.upstreamResponded(System.nanoTime() - started);
+    HttpServerRequest request = exchange.request();
+    HttpServerResponse response = request.response();
+    if (response.closed()) {
+      outgoing.reset();
+      upstream.finished(null);
+      return;
+    }
+    int status = incoming.statusCode();
+    response.setStatusCode(status);
+    ResponseHeaders.copy(incoming.headers(), response.headers());
+    exchange.snapshot().hsts().apply(response);
+    if (hasNoBody(request.method(), status)) {
+      response.end();
+      incoming.end().onComplete(done -> upstream.finished(connection));
+      return;
+    }
+    response
+        .send(incoming)
+        .onComplete(
+            sent -> {
+              if (sent.failed()) {
+                // One side broke mid-body: the other must not wait for bytes that will never come.
+                outgoing.reset();
+                response.reset();
+                upstream.finished(null);
+              } else {
+                upstream.finished(connection);
+              }
+            });
+  }
+
+  /** Responses that never carry a body (RFC 9110 section 6.4.1). */
+  static boolean hasNoBody(HttpMethod method, int status) {
+    return method == HttpMethod.HEAD || status == 204 || status == 304 || status < 200;
+  }
+}

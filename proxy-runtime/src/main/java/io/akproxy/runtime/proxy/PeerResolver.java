@@ -1,0 +1,39 @@
+package io.akproxy.runtime.proxy;
+
+import io.akproxy.config.CidrMatcher;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.net.SocketAddress;
+
+/**
+ * Who the client is. The TCP peer, unless the TCP peer is a trusted proxy that sent a PROXY
+ * protocol header: then the header's source address. A PROXY header from anyone else is ignored,
+ * since believing it would let any client claim any address.
+ */
+final class PeerResolver {
+
+  private static final String UNKNOWN = "unknown";
+
+  private PeerResolver() {}
+
+  static Peer resolve(HttpConnection connection, CidrMatcher trusted) {
+    String tcpPeer = address(connection.remoteAddress(true));
+    if (!trusted.matches(tcpPeer)) {
+      return new Peer(tcpPeer, false);
+    }
+    // Without PROXY protocol both addresses are the same; with it, this is the header's source.
+    String source = address(connection.remoteAddress(false));
+    return new Peer(source, trusted.matches(source));
+  }
+
+  private static String address(SocketAddress address) {
+    if (address == null) {
+      return UNKNOWN;
+    }
+    String host = address.hostAddress();
+    if (host == null) {
+      return UNKNOWN;
+    }
+    int scope = host.indexOf('%');
+    return scope < 0 ? host : host.substring(0, scope);
+  }
+}

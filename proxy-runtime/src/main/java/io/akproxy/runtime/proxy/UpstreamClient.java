@@ -1,0 +1,213 @@
+package io.akproxy.runtime.proxy;
+
+import io.akproxy.config.IpAddresses;
+import io.akproxy.config.Upstream;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.PemTrustOptions;
+import io.vertx.core.net.SSLEngineOptions;
+import io.vertx.core.net.SocketAddress;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The connections to authentik: HTTP/1.1 only (as the seed's {@code proxy_http_version 1.1}), TLS
+ * with verification off by default (authentik's self-signed certificate) or on with a CA bundle and
+ * an SNI name.
+ *
+ * <p>Two pools. Plain requests share a keep-alive pool that, like nginx's {@code keepalive 10},
+ * never caps concurrency but keeps at most {@code maxIdleConnections} idle connections: a
+ * connection that finishes while more than that many would sit idle is closed. WebSocket upgrades
+ * use a pool of their own, because an upgraded connection keeps its pool slot for the life of the
+ * tunnel and must not starve plain requests (every browser tab and outpost holds one).
+ *
+ * <p>Immutable settings; a reload that changes them builds a new client and {@linkplain #retire
+ * retires} this one once its requests and tunnels have finished.
+ */
+public final class UpstreamClient {
+
+  /** Authentik's responses can carry several large cookies. */
+  static final int MAX_RESPONSE_HEADER_BYTES = 64 * 1024;
+
+  private final Upstream settings;
+  private final Optional<byte[]> caPem;
+  private final HttpClient http;
+  private final HttpClient upgrades;
+  private final SocketAddress server;
+  private final String host;
+  private final int port;
+  private final int maxIdle;
+  private final long connectTimeoutMillis;
+  private final long responseTimeoutMillis;
+  private final AtomicInteger openConnections = new AtomicInteger();
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicInteger tunnels = new AtomicInteger();
+  private volatile boolean retired;
+  private volatile long retireGraceMillis;
+
+  private UpstreamClient(
+      Vertx vertx,
+      Upstream settings,
+      Optional<byte[]> caPem,
+      SSLEngineOptions engine,
+      int maxConnections) {
+    this.settings = settings;
+    this.caPem = caPem.map(byte[]::clone);
+    this.server = SocketAddress.inetSocketAddress(settings.port(), settings.uri().getHost());
+    String serverName = settings.tls().serverName();
+    this.host = serverName != null ? serverName : settings.uri().getHost();
+    this.port = settings.port();
+    this.maxIdle = settings.keepAlive().maxIdleConnections();
+    this.connectTimeoutMillis = settings.connectTimeoutSeconds() * 1000L;
+    this.responseTimeoutMillis = settings.responseTimeoutSeconds() * 1000L;
+    PoolOptions pool = new PoolOptions().setHttp1MaxSize(maxConnections);
+    this.http =
+        vertx
+            .httpClientBuilder()
+            .with(options(settings, caPem, engine).setName("akproxy-upstream"))
+            .with(pool)
+            .withConnectHandler(this::connected)
+            .build();
+    this.upgrades =
+        vertx
+            .httpClientBuilder()
+            .with(options(settings, caPem, engine).setName("akproxy-upstream-websocket"))
+            .with(new PoolOptions(pool))
+            .build();
+  }
+
+  public static UpstreamClient create(
+      Vertx vertx,
+      Upstream settings,
+      Optional<byte[]> caPem,
+      SSLEngineOptions engine,
+      int maxConnections) {
+    return new UpstreamClient(vertx, settings, caPem, engine, maxConnections);
+  }
+
+  private static HttpClientOptions options(
+      Upstream settings, Optional<byte[]> caPem, SSLEngineOptions engine) {
+    HttpClientOptions options =
+        new HttpClientOptions()
+            .setProtocolVersion(HttpVersion.HTTP_1_1)
+            .setKeepAlive(true)
+            .setKeepAliveTimeout(settings.keepAlive().idleTimeoutSeconds())
+            .setConnectTimeout(settings.connectTimeoutSeconds() * 1000)
+            .setMaxHeaderSize(MAX_RESPONSE_HEADER_BYTES)
+            .setTcpNoDelay(true)
+            .setDecompressionSupported(false);
+    if (settings.isHttps()) {
+      Upstream.UpstreamTls tls = settings.tls();
+      options.setSsl(true).setUseAlpn(false).setSslEngineOptions(engine);
+      if (tls.verify()) {
+        options.setVerifyHost(true).setTrustAll(false);
+        caPem.ifPresent(
+            ca -> options.setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(ca))));
+        String sniHost = tls.serverName() != null ? tls.serverName() : settings.uri().getHost();
+        // A name, not an address literal, is the only thing SNI may carry.
+        options.setForceSni(IpAddresses.parse(sniHost).isEmpty());
+      } else {
+        options.setVerifyHost(false).setTrustAll(true);
+      }
+    }
+    return options;
+  }
+
+  private void connected(HttpConnection connection) {
+    openConnections.incrementAndGet();
+    connection.closeHandler(v -> openConnections.decrementAndGet());
+  }
+
+  /** Whether this client already implements these settings, so a reload can keep it. */
+  public boolean implementsSettings(Upstream other, Optional<byte[]> otherCaPem) {
+    return settings.equals(other)
+        && caPem.isPresent() == otherCaPem.isPresent()
+        && (caPem.isEmpty() || Arrays.equals(caPem.get(), otherCaPem.get()));
+  }
+
+  /** A request on the keep-alive pool; call {@link #finished} once its exchange is over. */
+  public Future<HttpClientRequest> request(HttpMethod method, String uri) {
+    inFlight.incrementAndGet();
+    return http.request(requestOptions(method, uri));
+  }
+
+  /**
+   * An exchange from {@link #request} is over. Closes its connection when keeping it would leave
+   * more idle connections than configured (nginx's {@code keepalive} semantics).
+   *
+   * @param connection the exchange's connection, or {@code null} when it never had one
+   */
+  public void finished(HttpConnection connection) {
+    int busy = inFlight.decrementAndGet();
+    if (connection != null && openConnections.get() - busy > maxIdle) {
+      connection.close();
+    }
+    retireIfDone();
+  }
+
+  /** A WebSocket upgrade request, on the pool that is not capped by keep-alive slots. */
+  public Future<HttpClientRequest> upgradeRequest(HttpMethod method, String uri) {
+    return upgrades.request(requestOptions(method, uri));
+  }
+
+  public void tunnelOpened() {
+    tunnels.incrementAndGet();
+  }
+
+  public void tunnelClosed() {
+    tunnels.decrementAndGet();
+    retireIfDone();
+  }
+
+  private RequestOptions requestOptions(HttpMethod method, String uri) {
+    return new RequestOptions()
+        .setServer(server)
+        .setHost(host)
+        .setPort(port)
+        .setMethod(method)
+        .setURI(uri)
+        .setConnectTimeout(connectTimeoutMillis)
+        .setIdleTimeout(responseTimeoutMillis);
+  }
+
+  /**
+   * Stops using this client: in-flight requests get {@code graceMillis} to finish, and WebSocket
+   * tunnels are left open until they close by themselves.
+   */
+  public void retire(long graceMillis) {
+    retireGraceMillis = graceMillis;
+    retired = true;
+    http.shutdown(graceMillis, TimeUnit.MILLISECONDS);
+    retireIfDone();
+  }
+
+  private void retireIfDone() {
+    if (retired && tunnels.get() == 0) {
+      upgrades.shutdown(retireGraceMillis, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** Closes both pools now, tunnels included (process shutdown). */
+  public Future<Void> close(long graceMillis) {
+    retired = true;
+    return Future.join(
+            http.shutdown(graceMillis, TimeUnit.MILLISECONDS),
+            upgrades.shutdown(graceMillis, TimeUnit.MILLISECONDS))
+        .mapEmpty();
+  }
+
+  int openConnections() {
+    return openConnections.get();
+  }
+}

@@ -1,0 +1,153 @@
+package io.akproxy.runtime.proxy;
+
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.internal.net.NetSocketInternal;
+import io.vertx.core.net.NetSocket;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Carries a WebSocket ({@code /ws/client/}, {@code /ws/outpost/<uuid>/}) as raw bytes once both
+ * sides agreed to upgrade: the upgrade request goes to authentik with {@code Upgrade}, {@code
+ * Connection: Upgrade}, the client's {@code Host} and the forwarded headers; authentik's 101 comes
+ * back with HSTS; then each direction is a pipe with backpressure (a slow reader pauses the
+ * writer), and a tunnel silent in both directions for the configured idle time is closed.
+ */
+final class WebSocketTunnel {
+
+  private static final String IDLE_HANDLER = "idle";
+
+  private final String scheme;
+
+  WebSocketTunnel(String scheme) {
+    this.scheme = scheme;
+  }
+
+  static boolean isUpgrade(HttpServerRequest request) {
+    return request.canUpgradeToWebSocket();
+  }
+
+  void open(Exchange exchange) {
+    HttpServerRequest request = exchange.request();
+    request.pause();
+    UpstreamClient upstream = exchange.snapshot().upstream();
+    long started = System.nanoTime();
+    upstream
+        .upgradeRequest(request.method(), request.uri())
+        .onComplete(
+            connected -> {
+              if (connected.failed()) {
+                LocalResponses.upstreamFailed(exchange, connected.cause(), false);
+                return;
+              }
+              HttpClientRequest outgoing = connected.result();
+              outgoing.authority(request.authority());
+              RequestHeaders.copy(
+                  request.headers(),
+                  outgoing.headers(),
+                  exchange.peer(),
+                  scheme,
+                  request.authority().toString());
+              outgoing.headers().set(HttpHeaders.CONNECTION, HttpHeaders.UPGRADE);
+              outgoing.headers().set(HttpHeaders.UPGRADE, request.getHeader(HttpHeaders.UPGRADE));
+              exchange.onClientGone(() -> outgoing.reset());
+              outgoing
+                  .connect()
+                  .onComplete(
+                      answered -> answered(exchange, upstream, outgoing, answered, started));
+            });
+  }
+
+  private void answered(
+      Exchange exchange,
+      UpstreamClient upstream,
+      HttpClientRequest outgoing,
+      AsyncResult<HttpClientResponse> answered,
+      long started) {
+    if (answered.failed()) {
+      LocalResponses.upstreamFailed(exchange, answered.cause(), true);
+      return;
+    }
+    HttpClientResponse incoming = answered.result();
+    exchange.upstreamResponded(System.nanoTime() - started);
+    HttpServerRequest request = exchange.request();
+    HttpServerResponse response = request.response();
+    ResponseHeaders.copy(incoming.headers(), response.headers());
+    exchange.snapshot().hsts().apply(response);
+    if (incoming.statusCode() != 101) {
+      // authentik declined the upgrade (e.g. 403): pass its answer on as a plain response.
+      response.setStatusCode(incoming.statusCode());
+      request.resume();
+      response.send(incoming);
+      return;
+    }
+    response.headers().set(HttpHeaders.UPGRADE, incoming.getHeader(HttpHeaders.UPGRADE));
+    response.headers().set(HttpHeaders.CONNECTION, HttpHeaders.UPGRADE);
+    NetSocket toAuthentik = incoming.netSocket();
+    request
+        .toNetSocket()
+        .onComplete(
+            switched -> {
+              if (switched.failed()) {
+                toAuthentik.close();
+                return;
+              }
+              exchange.record(101);
+              join(exchange, upstream, switched.result(), toAuthentik);
+            });
+  }
+
+  private static void join(
+      Exchange exchange, UpstreamClient upstream, NetSocket toClient, NetSocket toAuthentik) {
+    long idleMillis = exchange.snapshot().webSocketIdleMillis();
+    closeWhenIdle(toClient, idleMillis);
+    closeWhenIdle(toAuthentik, idleMillis);
+    exchange.metrics().webSocketOpened();
+    upstream.tunnelOpened();
+    Runnable closed =
+        new Runnable() {
+          private boolean done;
+
+          @Override
+          public void run() {
+            if (!done) {
+              done = true;
+              exchange.metrics().webSocketClosed();
+              upstream.tunnelClosed();
+            }
+          }
+        };
+    toClient.closeHandler(
+        v -> {
+          toAuthentik.close();
+          closed.run();
+        });
+    toAuthentik.closeHandler(
+        v -> {
+          toClient.close();
+          closed.run();
+        });
+    toClient.pipeTo(toAuthentik);
+    toAuthentik.pipeTo(toClient);
+  }
+
+  /**
+   * Replaces the connection's idle timeout (the listener's keep-alive timeout, far too short for a
+   * WebSocket) with the tunnel's. Netty's idle handler closes through Vert.x as usual.
+   */
+  static void closeWhenIdle(NetSocket socket, long idleMillis) {
+    ChannelPipeline pipeline = ((NetSocketInternal) socket).channelHandlerContext().pipeline();
+    IdleStateHandler idle = new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS);
+    if (pipeline.get(IDLE_HANDLER) != null) {
+      pipeline.replace(IDLE_HANDLER, IDLE_HANDLER, idle);
+    } else {
+      pipeline.addBefore(pipeline.lastContext().name(), IDLE_HANDLER, idle);
+    }
+  }
+}

@@ -1,0 +1,226 @@
+package io.akproxy.runtime.reload;
+
+import io.akproxy.config.ProxyConfig;
+import io.akproxy.runtime.load.FileSet;
+import io.akproxy.runtime.load.FileSetReader;
+import io.akproxy.runtime.load.LoadException;
+import io.akproxy.runtime.load.LoadedSet;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Logger;
+
+/**
+ * Reloads the mounted files when anything in them changes. File-watch events (debounced, so a
+ * Secret rotation that touches several files is one reload) and a content-hash poll (for events
+ * that never came) both lead to one check: read the whole set, and if its fingerprint is new,
+ * validate it and hand it to the target. A set that fails is logged once, not on every poll, and
+ * retried when the files change again.
+ *
+ * <p>All state lives on one Vert.x context; file reads run on a worker thread.
+ */
+public final class Reloader implements AutoCloseable {
+
+  private static final Logger LOG = Logger.getLogger("akproxy");
+
+  private final Vertx vertx;
+  private final Path configFile;
+  private final ReloadTarget target;
+  private final Clock clock;
+  private Context context;
+  private DirectoryWatcher watcher;
+  private volatile String appliedFingerprint;
+  private volatile String failedFingerprint;
+  private volatile boolean failedTimeDependent;
+  private long debounceTimer = -1;
+  private long pollTimer = -1;
+  private boolean checking;
+  private boolean checkAgain;
+  private volatile boolean closed;
+
+  /**
+   * @param initial the set already being served
+   */
+  public Reloader(
+      Vertx vertx, Path configFile, ReloadTarget target, Clock clock, LoadedSet initial) {
+    this.vertx = vertx;
+    this.configFile = configFile;
+    this.target = target;
+    this.clock = clock;
+    this.appliedFingerprint = initial.fingerprint();
+  }
+
+  /** Starts watching and polling; the first check runs after one poll interval. */
+  public Future<Void> start(ProxyConfig initialConfig) {
+    context = vertx.getOrCreateContext();
+    try {
+      watcher = new DirectoryWatcher(() -> context.runOnContext(v -> changed()));
+    } catch (IOException e) {
+      LOG.warning("file watching unavailable (" + e.getMessage() + "); relying on polling");
+    }
+    return context
+        .<Void>executeBlocking(
+            () -> {
+              watchDirectoriesOf(initialConfig);
+              return null;
+            })
+        .onComplete(v -> context.runOnContext(x -> schedulePoll()));
+  }
+
+  /** A watched directory changed: check once things settle. */
+  private void changed() {
+    if (closed) {
+      return;
+    }
+    if (debounceTimer >= 0) {
+      vertx.cancelTimer(debounceTimer);
+    }
+    long debounce = Math.max(1, target.reloadSettings().debounceMillis());
+    debounceTimer =
+        vertx.setTimer(
+            debounce,
+            id -> {
+              debounceTimer = -1;
+              check();
+            });
+  }
+
+  private void schedulePoll() {
+    if (closed) {
+      return;
+    }
+    long interval = target.reloadSettings().pollIntervalSeconds() * 1000L;
+    pollTimer = vertx.setTimer(interval, id -> poll());
+  }
+
+  /** The fallback: files whose fingerprint moved are checked like a watch event would have. */
+  private void poll() {
+    context
+        .executeBlocking(() -> FileSetReader.read(configFile))
+        .onComplete(
+            read -> {
+              if (read.succeeded() && isNew(read.result().fingerprint(), true)) {
+                changed();
+              }
+              schedulePoll();
+            });
+  }
+
+  private boolean isNew(String fingerprint, boolean retryTimeDependent) {
+    if (fingerprint.equals(appliedFingerprint)) {
+      return false;
+    }
+    return !fingerprint.equals(failedFingerprint) || (retryTimeDependent && failedTimeDependent);
+  }
+
+  private void check() {
+    if (closed) {
+      return;
+    }
+    if (checking) {
+      checkAgain = true;
+      return;
+    }
+    checking = true;
+    context
+        .executeBlocking(this::load)
+        .compose(this::apply)
+        .onComplete(
+            done -> {
+              checking = false;
+              if (checkAgain) {
+                checkAgain = false;
+                changed();
+              }
+            });
+  }
+
+  /** Worker thread: read, fingerprint and validate. */
+  private Attempt load() {
+    FileSet files = FileSetReader.read(configFile);
+    files.config().ifPresent(this::watchDirectoriesOf);
+    if (!isNew(files.fingerprint(), true)) {
+      return new Attempt(files, null, null);
+    }
+    try {
+      return new Attempt(files, LoadedSet.from(files, clock.instant()), null);
+    } catch (LoadException e) {
+      return new Attempt(files, null, e);
+    }
+  }
+
+  private Future<Void> apply(Attempt attempt) {
+    String fingerprint = attempt.files().fingerprint();
+    if (attempt.problem() != null) {
+      failed(fingerprint, attempt.problem().getMessage(), attempt.problem().isTimeDependent());
+      return Future.succeededFuture();
+    }
+    if (attempt.loaded() == null) {
+      return Future.succeededFuture();
+    }
+    return target
+        .apply(attempt.loaded())
+        .onSuccess(
+            report -> {
+              appliedFingerprint = fingerprint;
+              failedFingerprint = null;
+              LOG.info(report.describe());
+            })
+        .onFailure(
+            error ->
+                failed(
+                    fingerprint,
+                    attempt.loaded().config().tls().certFile()
+                        + ": the TLS listener refused the certificate: "
+                        + error.getMessage(),
+                    false))
+        .mapEmpty();
+  }
+
+  private void failed(String fingerprint, String reason, boolean timeDependent) {
+    boolean repeated = fingerprint.equals(failedFingerprint);
+    failedFingerprint = fingerprint;
+    failedTimeDependent = timeDependent;
+    if (!repeated) {
+      target.rejected(reason);
+      LOG.warning("reload failed, still serving the last good configuration: " + reason);
+    }
+  }
+
+  private void watchDirectoriesOf(ProxyConfig config) {
+    if (watcher == null) {
+      return;
+    }
+    List<Path> directories = new ArrayList<>();
+    directories.add(configFile.toAbsolutePath().getParent());
+    for (String file : FileSetReader.referencedFiles(config)) {
+      Path parent = Path.of(file).getParent();
+      if (parent != null) {
+        directories.add(parent);
+      }
+    }
+    watcher.watch(directories);
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    if (watcher != null) {
+      watcher.close();
+    }
+    if (context != null) {
+      context.runOnContext(
+          v -> {
+            vertx.cancelTimer(pollTimer);
+            vertx.cancelTimer(debounceTimer);
+          });
+    }
+  }
+
+  private record Attempt(FileSet files, LoadedSet loaded, LoadException problem) {}
+}

@@ -1,0 +1,117 @@
+package io.akproxy.runtime.server;
+
+import io.akproxy.config.Limits;
+import io.akproxy.config.ProxyConfig;
+import io.akproxy.config.Tls;
+import io.akproxy.runtime.load.CertificateMaterial;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.Http2Settings;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.ServerSSLOptions;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/** The Vert.x options of the three listeners, derived from one configuration. */
+public final class ListenerOptions {
+
+  /** TLS 1.3's suites, then TLS 1.2's ECDHE with AEAD only (Mozilla's "intermediate" profile). */
+  static final List<String> CIPHER_SUITES =
+      List.of(
+          "TLS_AES_128_GCM_SHA256",
+          "TLS_AES_256_GCM_SHA384",
+          "TLS_CHACHA20_POLY1305_SHA256",
+          "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+          "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+          "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+          "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+          "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+          "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
+
+  private ListenerOptions() {}
+
+  public static HttpServerOptions https(
+      ProxyConfig config, CertificateMaterial certificate, TlsEngine engine) {
+    Tls tls = config.tls();
+    Limits limits = config.limits();
+    HttpServerOptions options =
+        client(config, config.listeners().https().port())
+            .setSsl(true)
+            .setSslEngineOptions(engine.options())
+            .setKeyCertOptions(keyCert(certificate))
+            .setEnabledSecureTransportProtocols(protocols(tls.minVersion()))
+            .setSslHandshakeTimeout(limits.headerTimeoutSeconds())
+            .setSslHandshakeTimeoutUnit(TimeUnit.SECONDS)
+            .setUseAlpn(true)
+            .setAlpnVersions(
+                tls.http2()
+                    ? List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1)
+                    : List.of(HttpVersion.HTTP_1_1))
+            .setInitialSettings(
+                new Http2Settings()
+                    .setMaxConcurrentStreams(limits.http2MaxConcurrentStreams())
+                    .setMaxHeaderListSize(limits.maxHeaderBytes()));
+    CIPHER_SUITES.forEach(options::addEnabledCipherSuite);
+    return options;
+  }
+
+  /**
+   * The TLS part alone, for {@code HttpServer.updateSSLOptions}: the same as {@link #https} so a
+   * reload changes nothing but what the new configuration and certificate say.
+   */
+  public static ServerSSLOptions sslOptions(
+      ProxyConfig config, CertificateMaterial certificate, TlsEngine engine) {
+    return https(config, certificate, engine).getSslOptions().copy();
+  }
+
+  public static HttpServerOptions http(ProxyConfig config) {
+    return client(config, config.listeners().http().port());
+  }
+
+  public static HttpServerOptions admin(ProxyConfig config) {
+    return new HttpServerOptions()
+        .setHost(config.listeners().bindAddress())
+        .setPort(config.listeners().admin().port())
+        .setIdleTimeout(config.limits().idleTimeoutSeconds())
+        .setIdleTimeoutUnit(TimeUnit.SECONDS)
+        .setCompressionSupported(false);
+  }
+
+  /** What both client-facing listeners share. */
+  private static HttpServerOptions client(ProxyConfig config, int port) {
+    Limits limits = config.limits();
+    return new HttpServerOptions()
+        .setHost(config.listeners().bindAddress())
+        .setPort(port)
+        .setReuseAddress(true)
+        .setTcpNoDelay(true)
+        .setIdleTimeout(limits.idleTimeoutSeconds())
+        .setIdleTimeoutUnit(TimeUnit.SECONDS)
+        .setMaxHeaderSize(limits.maxHeaderBytes())
+        .setMaxInitialLineLength(limits.maxRequestLineBytes())
+        .setCompressionSupported(false)
+        .setDecompressionSupported(false)
+        .setHandle100ContinueAutomatically(true)
+        .setUseProxyProtocol(config.forwarding().proxyProtocol())
+        .setProxyProtocolTimeout(limits.headerTimeoutSeconds())
+        .setProxyProtocolTimeoutUnit(TimeUnit.SECONDS);
+  }
+
+  static Set<String> protocols(String minVersion) {
+    Set<String> protocols = new LinkedHashSet<>();
+    if (Tls.TLS_1_2.equals(minVersion)) {
+      protocols.add(Tls.TLS_1_2);
+    }
+    protocols.add(Tls.TLS_1_3);
+    return protocols;
+  }
+
+  private static PemKeyCertOptions keyCert(CertificateMaterial certificate) {
+    return new PemKeyCertOptions()
+        .setCertValue(Buffer.buffer(certificate.certPem()))
+        .setKeyValue(Buffer.buffer(certificate.keyPem()));
+  }
+}

@@ -1,0 +1,294 @@
+package io.akproxy.runtime.support;
+
+import io.akproxy.config.Listeners;
+import io.akproxy.config.ProxyConfig;
+import io.akproxy.config.Reload;
+import io.akproxy.config.Shutdown;
+import io.akproxy.config.Tls;
+import io.akproxy.config.Upstream;
+import io.akproxy.runtime.ProxyRuntime;
+import io.akproxy.runtime.RuntimeOptions;
+import io.akproxy.runtime.admin.Metrics;
+import io.akproxy.runtime.load.FileSetReader;
+import io.akproxy.runtime.load.LoadedSet;
+import io.akproxy.runtime.log.AccessLog;
+import io.akproxy.runtime.reload.Reloader;
+import io.akproxy.runtime.server.TlsEngine;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+
+/**
+ * The runtime started in-process on free loopback ports, from files laid out as kubelet projects
+ * them: {@code <root>/config/proxy.json}, {@code <root>/tls/tls.crt|tls.key} and, when asked for,
+ * {@code <root>/upstream-ca/ca.crt}.
+ */
+public final class ProxyFixture implements AutoCloseable {
+
+  public static final String SERVER_NAME = "sso.example.com";
+
+  private final Path root;
+  private final Vertx vertx;
+  private final ProxyRuntime runtime;
+  private final Reloader reloader;
+  private final ProjectedVolume configVolume;
+  private final ProjectedVolume tlsVolume;
+  private final AccessLog accessLog;
+  private final LineCollector accessLines;
+  private final Metrics metrics;
+
+  private ProxyFixture(Builder builder, ProxyConfig config) throws Exception {
+    this.root = builder.root;
+    this.configVolume =
+        ProjectedVolume.create(root.resolve("config"), Map.of("proxy.json", config.render()));
+    this.tlsVolume =
+        ProjectedVolume.create(
+            root.resolve("tls"), Map.of("tls.crt", builder.certPem, "tls.key", builder.keyPem));
+    Path configFile = configVolume.file("proxy.json");
+    LoadedSet initial = LoadedSet.from(FileSetReader.read(configFile), Clock.systemUTC().instant());
+    this.metrics = new Metrics();
+    this.accessLines = new LineCollector();
+    this.accessLog = new AccessLog(accessLines, metrics::accessLogDropped);
+    this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(builder.eventLoops));
+    RuntimeOptions options =
+        new RuntimeOptions(builder.eventLoops, builder.engine, accessLog, Clock.systemUTC());
+    ProxyRuntime started;
+    try {
+      started = ProxyRuntime.start(vertx, initial, options, metrics).await(20, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      vertx.close();
+      accessLog.close();
+      throw e;
+    }
+    this.runtime = started;
+    if (builder.reload) {
+      this.reloader = new Reloader(vertx, configFile, runtime, Clock.systemUTC(), initial);
+      reloader.start(config).await(10, TimeUnit.SECONDS);
+    } else {
+      this.reloader = null;
+    }
+  }
+
+  public static Builder builder(Path root) {
+    return new Builder(root);
+  }
+
+  /** Test-friendly defaults on free ports; {@code customize} changes anything else. */
+  public static final class Builder {
+    private final Path root;
+    private String upstreamUrl = "http://127.0.0.1:9";
+    private UnaryOperator<ProxyConfig> customize = c -> c;
+    private String certPem;
+    private String keyPem;
+    private TlsEngine engine = TlsEngine.choose("auto");
+    private int eventLoops = 1;
+    private boolean reload;
+
+    private Builder(Path root) {
+      this.root = root;
+      TestPki pki = TestPki.get();
+      TestPki.Issued leaf = pki.leaf(TestPki.ec(), SERVER_NAME, "localhost", "127.0.0.1");
+      this.certPem = pki.chainPem(leaf);
+      this.keyPem = TestPki.keyPem(leaf.keys().getPrivate(), TestPki.KeyFormat.PKCS8);
+    }
+
+    public Builder upstream(UpstreamStub stub) {
+      this.upstreamUrl = stub.url();
+      return this;
+    }
+
+    public Builder upstreamUrl(String url) {
+      this.upstreamUrl = url;
+      return this;
+    }
+
+    public Builder config(UnaryOperator<ProxyConfig> customize) {
+      this.customize = customize;
+      return this;
+    }
+
+    public Builder certificate(String certPem, String keyPem) {
+      this.certPem = certPem;
+      this.keyPem = keyPem;
+      return this;
+    }
+
+    public Builder engine(TlsEngine engine) {
+      this.engine = engine;
+      return this;
+    }
+
+    public Builder eventLoops(int eventLoops) {
+      this.eventLoops = eventLoops;
+      return this;
+    }
+
+    /** Also run the file watcher and poller, with a short debounce and poll interval. */
+    public Builder reload() {
+      this.reload = true;
+      return this;
+    }
+
+    /** Starts on free ports, retrying with fresh ones if another process took them meanwhile. */
+    public ProxyFixture start() throws Exception {
+      Exception last = null;
+      for (int attempt = 0; attempt < 3; attempt++) {
+        ProxyConfig config = customize.apply(baseConfig());
+        try {
+          return new ProxyFixture(this, config);
+        } catch (Exception e) {
+          if (!String.valueOf(e.getMessage()).contains("in use")) {
+            throw e;
+          }
+          last = e;
+        }
+      }
+      throw last;
+    }
+
+    public ProxyConfig baseConfig() {
+      int[] ports = freePorts(3);
+      ProxyConfig defaults = ProxyConfig.defaults(List.of(SERVER_NAME));
+      Upstream upstream = defaults.upstream();
+      return defaults
+          .withListeners(
+              new Listeners(
+                  "127.0.0.1",
+                  new Listeners.Https(ports[0]),
+                  new Listeners.Http(ports[1], true),
+                  new Listeners.Admin(ports[2])))
+          .withTls(
+              new Tls(
+                  root.resolve("tls/tls.crt").toString(),
+                  root.resolve("tls/tls.key").toString(),
+                  Tls.TLS_1_3,
+                  true,
+                  Tls.Hsts.defaults()))
+          .withUpstream(
+              new Upstream(
+                  upstreamUrl,
+                  upstream.tls(),
+                  upstream.keepAlive(),
+                  2,
+                  upstream.responseTimeoutSeconds()))
+          .withReload(new Reload(1, 100))
+          .withShutdown(new Shutdown(2));
+    }
+  }
+
+  static int[] freePorts(int count) {
+    List<ServerSocket> sockets = new ArrayList<>();
+    try {
+      int[] ports = new int[count];
+      for (int i = 0; i < count; i++) {
+        ServerSocket socket = new ServerSocket(0);
+        sockets.add(socket);
+        ports[i] = socket.getLocalPort();
+      }
+      return ports;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      for (ServerSocket socket : sockets) {
+        try {
+          socket.close();
+        } catch (IOException e) {
+          // Closing a probe socket cannot matter.
+        }
+      }
+    }
+  }
+
+  public ProxyRuntime runtime() {
+    return runtime;
+  }
+
+  public Metrics metrics() {
+    return metrics;
+  }
+
+  public ProxyConfig config() {
+    return runtime.current().config();
+  }
+
+  public int httpsPort() {
+    return runtime.httpsPort();
+  }
+
+  public int httpPort() {
+    return runtime.httpPort();
+  }
+
+  public int adminPort() {
+    return runtime.adminPort();
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  public ProjectedVolume configVolume() {
+    return configVolume;
+  }
+
+  public ProjectedVolume tlsVolume() {
+    return tlsVolume;
+  }
+
+  /** Rewrites proxy.json with a kubelet-style swap. */
+  public void writeConfig(ProxyConfig config) {
+    configVolume.update(Map.of("proxy.json", config.render()));
+  }
+
+  /** The access-log lines written so far (the writer thread may lag a few milliseconds). */
+  public List<String> accessLines() {
+    return accessLines.lines();
+  }
+
+  @Override
+  public void close() {
+    if (reloader != null) {
+      reloader.close();
+    }
+    try {
+      runtime.shutdown().await(10, TimeUnit.SECONDS);
+      vertx.close().await(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("the proxy did not stop cleanly", e);
+    } finally {
+      accessLog.close();
+    }
+  }
+
+  /** Collects what the access log writes, line by line. */
+  static final class LineCollector extends OutputStream {
+    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+
+    @Override
+    public synchronized void write(int b) {
+      bytes.write(b);
+    }
+
+    @Override
+    public synchronized void write(byte[] b, int off, int len) {
+      bytes.write(b, off, len);
+    }
+
+    synchronized List<String> lines() {
+      String text = bytes.toString(StandardCharsets.UTF_8);
+      return text.isEmpty() ? List.of() : List.of(text.split("\n"));
+    }
+  }
+}
