@@ -41,7 +41,9 @@ warm_up_stub() {
     >"$RAW/stub-alone-ws.txt" 2>&1 || true
   taskset -c "$BENCH_PROXY_CPU" wrk -t1 -c"$BENCH_CONNECTIONS" -d"${BENCH_WARMUP}s" \
     "https://127.0.0.1:$STUB_PORT/" >"$RAW/stub-alone.txt" 2>&1 || true
-  log "stub alone (client on the proxy core): $(wrk_rps "$RAW/stub-alone.txt") req/s, $(ws_field "$RAW/stub-alone-ws.txt" ws_messages_per_sec) WebSocket msg/s"
+  VAL[stub:rps]=$(wrk_rps "$RAW/stub-alone.txt")
+  VAL[stub:ws]=$(ws_field "$RAW/stub-alone-ws.txt" ws_messages_per_sec)
+  log "stub alone (client on the proxy core): ${VAL[stub:rps]} req/s, ${VAL[stub:ws]} WebSocket msg/s"
 }
 
 warm_up() {
@@ -138,6 +140,11 @@ row_slow_reader() {
 row_reload() {
   local proxy=$1 out="$RAW/$1-reload.txt" port=${PORT[$1]}
   log "$proxy: reload under load, swap every ${BENCH_RELOAD_INTERVAL}s for ${BENCH_RELOAD_DURATION}s"
+  local applied_before=0 failed_before=0
+  if [[ $proxy != nginx ]]; then
+    applied_before=$(akproxy_status_field "$proxy" reloads.applied)
+    failed_before=$(akproxy_status_field "$proxy" reloads.failed)
+  fi
   run_wrk "$out" "$port" "$BENCH_RELOAD_DURATION" "$BENCH_CONNECTIONS" &
   local wrk_job=$!
   local swaps=0 applied=0 late=0 variant expected tick interval_us stop_at
@@ -149,8 +156,8 @@ row_reload() {
     (($(now_us) - tick > interval_us / 10)) && late=$((late + 1))
     swaps=$((swaps + 1))
     if ((swaps % 2)); then variant=b; else variant=a; fi
-    "${proxy}_swap" "$variant"
-    sleep_until $((tick + interval_us * 7 / 10))
+    swap_proxy "$proxy" "$variant"
+    sleep_until $((tick + interval_us * 8 / 10))
     served_identity "$port"
     expected="${SERIAL[$variant]} ${HSTS[$variant]}"
     if [[ $SERVED == "$expected" ]]; then
@@ -168,7 +175,12 @@ row_reload() {
   VAL[$proxy:reload.applied]=$applied
   VAL[$proxy:reload.late]=$late
   if [[ $proxy == nginx ]]; then
-    VAL[$proxy:reload.logged]=$(nginx_reloads_logged)
+    VAL[$proxy:reload.own]="nginx logged $(nginx_reloads_logged) SIGHUPs"
+  else
+    local applied_after failed_after
+    applied_after=$(akproxy_status_field "$proxy" reloads.applied)
+    failed_after=$(akproxy_status_field "$proxy" reloads.failed)
+    VAL[$proxy:reload.own]="/status: $((${applied_after:-0} - ${applied_before:-0})) applied, $((${failed_after:-0} - ${failed_before:-0})) failed"
   fi
 }
 
@@ -197,11 +209,18 @@ main() {
 
   local proxies=() proxy
   read -r -a proxies <<<"$BENCH_PROXIES"
+  local ports=("$STUB_PORT" "$ECHO_PORT")
   for proxy in "${proxies[@]}"; do
-    [[ $proxy == akproxy || $proxy == nginx ]] || die "BENCH_PROXIES lists '$proxy': only akproxy and nginx exist"
+    case $proxy in
+      nginx) ports+=("$NG_HTTPS_PORT" "$NG_HTTP_PORT") ;;
+      akproxy | akproxy-jdk)
+        ports+=("$(ak_https_port "$proxy")" "$(ak_http_port "$proxy")" "$(ak_admin_port "$proxy")")
+        ensure_runtime_jar
+        ;;
+      *) die "BENCH_PROXIES lists '$proxy': known are akproxy, akproxy-jdk and nginx" ;;
+    esac
   done
-  [[ " ${proxies[*]} " == *" akproxy "* ]] && ensure_runtime_jar
-  require_free_ports "$STUB_PORT" "$ECHO_PORT" "$AK_HTTPS_PORT" "$AK_HTTP_PORT" "$AK_ADMIN_PORT" "$NG_HTTPS_PORT" "$NG_HTTP_PORT"
+  require_free_ports "${ports[@]}"
   compile_tools
 
   # The two variants the reload row alternates: certificate serial (hex) and HSTS max-age.
@@ -213,12 +232,13 @@ main() {
   log "cores: proxies on CPU $BENCH_PROXY_CPU; load generators and upstream stub on CPU $BENCH_LOAD_CPU"
   start_stub
   for proxy in "${proxies[@]}"; do
-    if [[ $proxy == akproxy ]]; then
-      start_akproxy
-      PORT[akproxy]=$AK_HTTPS_PORT PID[akproxy]=$AK_PID
-    else
+    if [[ $proxy == nginx ]]; then
       start_nginx
       PORT[nginx]=$NG_HTTPS_PORT PID[nginx]=$NG_PID
+    else
+      start_akproxy "$proxy"
+      PORT[$proxy]=$(ak_https_port "$proxy") PID[$proxy]=$LAST_PID
+      VAL[$proxy:engine]=$(akproxy_status_field "$proxy" tlsEngine)
     fi
   done
 

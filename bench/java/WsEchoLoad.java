@@ -7,8 +7,11 @@ import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.net.OpenSSLEngineOptions;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -18,7 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Warms up for {@code warmupSeconds}, then counts echoes for {@code seconds} and prints one
  * line: {@code ws_messages=N seconds=S ws_messages_per_sec=R errors=E connections=C}, where
- * errors counts failed connects and WebSockets closed or broken at any time during the run.
+ * errors counts failed connects, WebSockets closed or broken at any time during the run, and
+ * stalled ones (open, but no echo came back during the measured window).
  *
  * <p>Usage: {@code WsEchoLoad <port> <hostHeader> <connections> <warmupSeconds> <seconds>
  * [messageBytes]}
@@ -54,8 +58,13 @@ public class WsEchoLoad {
 
     AtomicLong echoes = new AtomicLong();
     AtomicLong errors = new AtomicLong();
+    // Connections that had an echo during the measured window: an open WebSocket through which
+    // nothing comes back is a failure too, not a quiet zero.
+    Set<Integer> echoed = ConcurrentHashMap.newKeySet();
+    AtomicBoolean measuring = new AtomicBoolean();
     CountDownLatch connected = new CountDownLatch(connections);
     for (int i = 0; i < connections; i++) {
+      int id = i;
       WebSocketConnectOptions connect =
           new WebSocketConnectOptions()
               .setHost(host)
@@ -78,6 +87,9 @@ public class WsEchoLoad {
                 ws.textMessageHandler(
                     echo -> {
                       echoes.incrementAndGet();
+                      if (measuring.get()) {
+                        echoed.add(id);
+                      }
                       ws.writeTextMessage(message);
                     });
                 ws.writeTextMessage(message);
@@ -89,14 +101,16 @@ public class WsEchoLoad {
     }
 
     Thread.sleep(TimeUnit.SECONDS.toMillis(warmupSeconds));
+    measuring.set(true);
     long startCount = echoes.get();
     long start = System.nanoTime();
     Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
     long count = echoes.get() - startCount;
     double elapsed = (System.nanoTime() - start) / 1e9;
+    int stalled = connections - echoed.size();
     System.out.printf(
-        "ws_messages=%d seconds=%.2f ws_messages_per_sec=%.0f errors=%d connections=%d%n",
-        count, elapsed, count / elapsed, errors.get(), connections);
+        "ws_messages=%d seconds=%.2f ws_messages_per_sec=%.0f errors=%d stalled=%d connections=%d%n",
+        count, elapsed, count / elapsed, errors.get() + stalled, stalled, connections);
     System.exit(0);
   }
 }

@@ -16,7 +16,7 @@ BENCH_BIG_MIB=${BENCH_BIG_MIB:-100}                # size of the slow reader's d
 BENCH_SLOW_RATE=${BENCH_SLOW_RATE:-1M}             # the slow reader's speed (curl --limit-rate)
 BENCH_PROXY_CPU=${BENCH_PROXY_CPU:-1}              # core (taskset list) for the proxy under test
 BENCH_LOAD_CPU=${BENCH_LOAD_CPU:-0}                # core for load generators and the upstream stub
-BENCH_PROXIES=${BENCH_PROXIES:-akproxy nginx}
+BENCH_PROXIES=${BENCH_PROXIES:-akproxy akproxy-jdk nginx} # akproxy-jdk: the JDK TLS fallback
 BENCH_KEY_TYPE=${BENCH_KEY_TYPE:-ec}               # ec (P-256) or rsa (2048)
 BENCH_PORT_BASE=${BENCH_PORT_BASE:-20000}
 BENCH_KEEP_WORK=${BENCH_KEEP_WORK:-0}              # 1 keeps the temporary directory for inspection
@@ -30,9 +30,6 @@ TOOLS_JAVA=${TOOLS_JAVA:-java}
 
 STUB_PORT=$((BENCH_PORT_BASE + 443))
 ECHO_PORT=$((BENCH_PORT_BASE + 444))
-AK_HTTPS_PORT=$((BENCH_PORT_BASE + 1443))
-AK_HTTP_PORT=$((BENCH_PORT_BASE + 1080))
-AK_ADMIN_PORT=$((BENCH_PORT_BASE + 1900))
 NG_HTTPS_PORT=$((BENCH_PORT_BASE + 2443))
 NG_HTTP_PORT=$((BENCH_PORT_BASE + 2080))
 

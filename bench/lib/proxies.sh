@@ -161,7 +161,6 @@ nginx_reloads_logged() { grep -c 'SIGHUP) received' "$NG_DIR/error.log" || true;
 # akproxy: the runtime jar, reading proxy.json and the TLS pair from directories laid out as the
 # kubelet projects a ConfigMap and a Secret (a ..data symlink swapped atomically).
 
-AK_DIR=""
 declare -A KUBELET_CURRENT # volume dir -> its current timestamped directory
 KUBELET_SEQ=0
 
@@ -187,11 +186,21 @@ kubelet_publish() {
   KUBELET_CURRENT[$dir]=$stamp
 }
 
-# The proxy.json akproxy serves in the bench, for variant <a|b>; everything not given here is the
+# akproxy instances: "akproxy" runs with the runtime's default TLS engine (OpenSSL when it loads),
+# "akproxy-jdk" forces the JDK's TLS, the fallback. Each has its own ports and volumes.
+declare -A AK_TLS_ENGINE=([akproxy]=auto [akproxy-jdk]=jdk)
+declare -A AK_PORT_OFFSET=([akproxy]=1000 [akproxy-jdk]=3000)
+declare -A AK_ADMIN_PORT
+
+ak_https_port() { echo $((BENCH_PORT_BASE + AK_PORT_OFFSET[$1] + 443)); }
+ak_http_port() { echo $((BENCH_PORT_BASE + AK_PORT_OFFSET[$1] + 80)); }
+ak_admin_port() { echo $((BENCH_PORT_BASE + AK_PORT_OFFSET[$1] + 900)); }
+
+# The proxy.json an akproxy instance serves, for variant <a|b>; everything not given here is the
 # contract's default (the seed's values): TLS 1.3, HTTP/2, upstream keep-alive 10 without
 # verification, access log on.
 render_akproxy_config() {
-  local variant=$1 out=$2
+  local instance=$1 variant=$2 out=$3
   mkdir -p "$out"
   cat >"$out/proxy.json" <<EOF
 {
@@ -199,13 +208,13 @@ render_akproxy_config() {
   "serverNames": ["$BENCH_HOST"],
   "listeners": {
     "bindAddress": "127.0.0.1",
-    "https": { "port": $AK_HTTPS_PORT },
-    "http": { "port": $AK_HTTP_PORT, "redirectToHttps": true },
-    "admin": { "port": $AK_ADMIN_PORT }
+    "https": { "port": $(ak_https_port "$instance") },
+    "http": { "port": $(ak_http_port "$instance"), "redirectToHttps": true },
+    "admin": { "port": $(ak_admin_port "$instance") }
   },
   "tls": {
-    "certFile": "$AK_DIR/tls/tls.crt",
-    "keyFile": "$AK_DIR/tls/tls.key",
+    "certFile": "$WORK/$instance/tls/tls.crt",
+    "keyFile": "$WORK/$instance/tls/tls.key",
     "hsts": { "maxAgeSeconds": ${HSTS[$variant]} }
   },
   "upstream": { "url": "https://127.0.0.1:$STUB_PORT" }
@@ -213,27 +222,50 @@ render_akproxy_config() {
 EOF
 }
 
+# Starts an akproxy instance pinned to the proxy core, with one event loop (against one nginx
+# worker); leaves its pid in LAST_PID.
 start_akproxy() {
-  AK_DIR=$WORK/akproxy
-  mkdir -p "$AK_DIR/config" "$AK_DIR/tls"
-  render_akproxy_config a "$WORK/configs/a"
-  render_akproxy_config b "$WORK/configs/b"
-  kubelet_publish "$AK_DIR/tls" "$WORK/certs/a"
-  kubelet_publish "$AK_DIR/config" "$WORK/configs/a"
-  # Access log lines go to stdout: discarded, as nginx's are; everything else (stderr) is kept.
+  local instance=$1 dir=$WORK/$1
+  mkdir -p "$dir/config" "$dir/tls"
+  render_akproxy_config "$instance" a "$dir/configs/a"
+  render_akproxy_config "$instance" b "$dir/configs/b"
+  kubelet_publish "$dir/tls" "$WORK/certs/a"
+  kubelet_publish "$dir/config" "$dir/configs/a"
+  AK_ADMIN_PORT[$instance]=$(ak_admin_port "$instance")
+  # Access-log lines (stdout) are discarded, as nginx's are; the runtime's own log (stderr) is kept.
   # shellcheck disable=SC2086 # AKPROXY_JAVA_OPTS is a list of flags
-  start_pinned "$BENCH_PROXY_CPU" /dev/null "$WORK/akproxy.log" \
-    "$AKPROXY_JAVA" $AKPROXY_JAVA_OPTS -jar "$AKPROXY_JAR" --config "$AK_DIR/config/proxy.json"
-  AK_PID=$LAST_PID
-  wait_ready "$AK_PID" "$WORK/akproxy.log" 60 "akproxy /readyz" curl -sf "http://127.0.0.1:$AK_ADMIN_PORT/readyz"
-  log "akproxy serving https://127.0.0.1:$AK_HTTPS_PORT (pid $AK_PID, $AKPROXY_JAVA_OPTS)"
+  start_pinned "$BENCH_PROXY_CPU" /dev/null "$WORK/$instance.log" \
+    "$AKPROXY_JAVA" $AKPROXY_JAVA_OPTS -jar "$AKPROXY_JAR" --config "$dir/config/proxy.json" \
+    --event-loops 1 --tls-engine "${AK_TLS_ENGINE[$instance]}"
+  local pid=$LAST_PID
+  wait_ready "$pid" "$WORK/$instance.log" 60 "$instance /readyz" \
+    curl -sf "http://127.0.0.1:${AK_ADMIN_PORT[$instance]}/readyz"
+  log "$instance serving https://127.0.0.1:$(ak_https_port "$instance") (pid $pid, TLS engine $(akproxy_status_field "$instance" tlsEngine))"
+  LAST_PID=$pid
+}
+
+# One field of an akproxy instance's /status JSON (a string or a number; reloads.<x> for the
+# reload counters).
+akproxy_status_field() {
+  local instance=$1 field=$2 status
+  status=$(curl -sf --max-time 5 "http://127.0.0.1:${AK_ADMIN_PORT[$instance]}/status") || return 0
+  python3 -c 'import json, sys
+value = json.load(sys.stdin)
+for key in sys.argv[1].split("."):
+    value = value.get(key) if isinstance(value, dict) else None
+print("" if value is None else value)' "$field" <<<"$status" 2>/dev/null || true
 }
 
 # One reload step for akproxy: a Secret rotation and a ConfigMap update, as the kubelet does them.
 akproxy_swap() {
-  local variant=$1
-  kubelet_publish "$AK_DIR/tls" "$WORK/certs/$variant"
-  kubelet_publish "$AK_DIR/config" "$WORK/configs/$variant"
+  local instance=$1 variant=$2
+  kubelet_publish "$WORK/$instance/tls" "$WORK/certs/$variant"
+  kubelet_publish "$WORK/$instance/config" "$WORK/$instance/configs/$variant"
+}
+
+# One reload step for either kind of proxy.
+swap_proxy() {
+  if [[ $1 == nginx ]]; then nginx_swap "$2"; else akproxy_swap "$1" "$2"; fi
 }
 
 # What the proxy on <port> serves to a new client, left in SERVED as "<certificate serial (hex)>

@@ -5,7 +5,7 @@
 # Installs the load tools and nginx with apt when one is missing (needs root or sudo).
 ensure_tools() {
   local missing=() cmd
-  for cmd in nginx wrk h2load openssl curl taskset ss pgrep; do
+  for cmd in nginx wrk h2load openssl curl taskset ss pgrep python3; do
     command -v "$cmd" >/dev/null 2>&1 || missing+=("$cmd")
   done
   command -v javac >/dev/null 2>&1 || die "javac not found: the bench needs a JDK 17+"
@@ -18,7 +18,7 @@ ensure_tools() {
   fi
   "${sudo[@]}" apt-get update -qq
   DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq \
-    nginx wrk nghttp2-client openssl curl util-linux iproute2 procps >/dev/null
+    nginx wrk nghttp2-client openssl curl util-linux iproute2 procps python3 >/dev/null
   for cmd in "${missing[@]}"; do
     command -v "$cmd" >/dev/null 2>&1 || die "$cmd still missing after apt-get install"
   done
