@@ -134,46 +134,32 @@ row_slow_reader() {
   stop_pid "$reader"
 }
 
-# Keep-alive load for BENCH_RELOAD_DURATION while the certificate and the config are replaced
-# every BENCH_RELOAD_INTERVAL; a swap counts as applied when, before the next one, a new client
-# sees the new certificate serial and the new HSTS max-age.
+# Keep-alive load for BENCH_RELOAD_DURATION while ReloadDriver replaces the certificate and the
+# config every BENCH_RELOAD_INTERVAL; a swap counts as applied when, before the next one, a new
+# client sees the new certificate serial and the new HSTS max-age.
 row_reload() {
-  local proxy=$1 out="$RAW/$1-reload.txt" port=${PORT[$1]}
+  local proxy=$1 out="$RAW/$1-reload.txt" swaps_out="$RAW/$1-reload-swaps.txt" port=${PORT[$1]}
   log "$proxy: reload under load, swap every ${BENCH_RELOAD_INTERVAL}s for ${BENCH_RELOAD_DURATION}s"
   local applied_before=0 failed_before=0
   if [[ $proxy != nginx ]]; then
     applied_before=$(akproxy_status_field "$proxy" reloads.applied)
     failed_before=$(akproxy_status_field "$proxy" reloads.failed)
   fi
+  local interval_ms driver_args
+  interval_ms=$(awk -v i="$BENCH_RELOAD_INTERVAL" 'BEGIN { printf "%d", i * 1000 }')
+  read -r -a driver_args <<<"$(reload_driver_args "$proxy")"
   run_wrk "$out" "$port" "$BENCH_RELOAD_DURATION" "$BENCH_CONNECTIONS" &
   local wrk_job=$!
-  local swaps=0 applied=0 late=0 variant expected tick interval_us stop_at
-  interval_us=$(awk -v i="$BENCH_RELOAD_INTERVAL" 'BEGIN { printf "%d", i * 1e6 }')
-  stop_at=$(($(now_us) + BENCH_RELOAD_DURATION * 1000000 - interval_us))
-  tick=$(now_us)
-  while ((tick < stop_at)); do
-    # A swap that starts over a tenth of an interval late means the harness could not keep pace.
-    (($(now_us) - tick > interval_us / 10)) && late=$((late + 1))
-    swaps=$((swaps + 1))
-    if ((swaps % 2)); then variant=b; else variant=a; fi
-    swap_proxy "$proxy" "$variant"
-    sleep_until $((tick + interval_us * 8 / 10))
-    served_identity "$port"
-    expected="${SERIAL[$variant]} ${HSTS[$variant]}"
-    if [[ $SERVED == "$expected" ]]; then
-      applied=$((applied + 1))
-    else
-      log "$proxy swap $swaps: expected '$expected', a new client saw '$SERVED'"
-    fi
-    tick=$((tick + interval_us))
-    sleep_until "$tick"
-  done
+  "$TOOLS_JAVA" -XX:+UseSerialGC -Xmx64m -XX:TieredStopAtLevel=1 -cp "$TOOLS_CP" ReloadDriver \
+    "$port" "$BENCH_HOST" "$interval_ms" $((BENCH_RELOAD_DURATION * 1000)) "${driver_args[@]}" \
+    >"$swaps_out" 2>&1 || log "ReloadDriver failed: $(tail -3 "$swaps_out")"
   wait "$wrk_job" || true
+  grep -q 'NOT applied' "$swaps_out" && log "$proxy: some swaps were not applied in time, see $swaps_out"
   VAL[$proxy:reload.sent]=$(wrk_requests "$out")
   VAL[$proxy:reload.failed]=$(wrk_failures "$out")
-  VAL[$proxy:reload.swaps]=$swaps
-  VAL[$proxy:reload.applied]=$applied
-  VAL[$proxy:reload.late]=$late
+  VAL[$proxy:reload.swaps]=$(ws_field "$swaps_out" swaps)
+  VAL[$proxy:reload.applied]=$(ws_field "$swaps_out" applied)
+  VAL[$proxy:reload.late]=$(ws_field "$swaps_out" late)
   if [[ $proxy == nginx ]]; then
     VAL[$proxy:reload.own]="nginx logged $(nginx_reloads_logged) SIGHUPs"
   else
@@ -184,19 +170,8 @@ row_reload() {
   fi
 }
 
-now_us() { echo "${EPOCHREALTIME/./}"; }
-
-# Sleeps until the given time in microseconds since the epoch (now_us); returns at once if past.
-# `read -t` on a pipe nobody writes to is a sleep without starting a process.
-sleep_until() {
-  local pause_us=$(($1 - $(now_us)))
-  ((pause_us > 0)) || return 0
-  read -r -t "$(printf '%d.%06d' $((pause_us / 1000000)) $((pause_us % 1000000)))" -u "$SLEEP_FD" || true
-}
-
 main() {
   trap cleanup EXIT
-  SLEEP_FD=""
   trap 'exit 130' INT TERM
   # The harness itself (swaps, checks, samplers) runs on the load core; only the proxy under test
   # is started on the proxy core.
@@ -227,7 +202,6 @@ main() {
   declare -gA SERIAL=([a]=1111 [b]=2222) HSTS=([a]=63072000 [b]=63072001)
   new_certificate "$WORK/certs/a" "${SERIAL[a]}"
   new_certificate "$WORK/certs/b" "${SERIAL[b]}"
-  exec {SLEEP_FD}<> <(:)
 
   log "cores: proxies on CPU $BENCH_PROXY_CPU; load generators and upstream stub on CPU $BENCH_LOAD_CPU"
   start_stub

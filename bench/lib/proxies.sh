@@ -131,11 +131,13 @@ nginx_cmd() { nginx -p "$NG_DIR" -c "$NG_DIR/nginx.conf" -e "$NG_DIR/error.log" 
 
 start_nginx() {
   NG_DIR=$WORK/nginx
-  mkdir -p "$NG_DIR/tmp" "$WORK/nginx-conf"
-  render_nginx_conf a "$WORK/nginx-conf/a.conf"
-  render_nginx_conf b "$WORK/nginx-conf/b.conf"
+  local variants=$NG_DIR/variants
+  mkdir -p "$NG_DIR/tmp" "$variants/nginx-conf"
+  write_variants_common "$variants"
+  render_nginx_conf a "$variants/nginx-conf/a.conf"
+  render_nginx_conf b "$variants/nginx-conf/b.conf"
   cp "$WORK/certs/a/tls.crt" "$WORK/certs/a/tls.key" "$NG_DIR/"
-  cp "$WORK/nginx-conf/a.conf" "$NG_DIR/nginx.conf"
+  cp "$variants/nginx-conf/a.conf" "$NG_DIR/nginx.conf"
   nginx_cmd -t -q || die "nginx rejected the bench config ($NG_DIR/nginx.conf)"
   start_pinned "$BENCH_PROXY_CPU" "$WORK/nginx.log" "$WORK/nginx.log" \
     nginx -p "$NG_DIR" -c "$NG_DIR/nginx.conf" -e "$NG_DIR/error.log" -g 'daemon off;'
@@ -145,45 +147,42 @@ start_nginx() {
   log "nginx $(nginx -v 2>&1 | sed 's|.*/||') serving https://127.0.0.1:$NG_HTTPS_PORT (pid $NG_PID)"
 }
 
-# One reload step for nginx: certificate, key and config rewritten in place, then nginx -s reload
-# (what an admin or a cert-manager hook does). Three processes, so the swap keeps its pace on a
-# busy load core.
-nginx_swap() {
-  local variant=$1
-  cp "$WORK/certs/$variant/tls.crt" "$WORK/certs/$variant/tls.key" "$NG_DIR/"
-  cp "$WORK/nginx-conf/$variant.conf" "$NG_DIR/nginx.conf"
-  nginx_cmd -s reload 2>>"$NG_DIR/reload-errors.log"
+nginx_reloads_logged() { grep -c 'SIGHUP) received' "$NG_DIR/error.log" || true; }
+
+# What the reload row alternates, for one proxy, in <dir>: certs/<a|b> (shared) and hsts-<a|b>,
+# which ReloadDriver reads to know what a new client should see after each swap.
+write_variants_common() {
+  local dir=$1 variant
+  mkdir -p "$dir"
+  ln -sfn "$WORK/certs" "$dir/certs"
+  for variant in a b; do echo "${HSTS[$variant]}" >"$dir/hsts-$variant"; done
 }
 
-nginx_reloads_logged() { grep -c 'SIGHUP) received' "$NG_DIR/error.log" || true; }
+# The reload-row driver's arguments for a proxy: how it swaps that proxy's files.
+reload_driver_args() {
+  if [[ $1 == nginx ]]; then
+    echo nginx "$NG_DIR" "$NG_DIR/variants" nginx -p "$NG_DIR" -c "$NG_DIR/nginx.conf" -e "$NG_DIR/error.log" -s reload
+  else
+    echo kubelet "$WORK/$1/tls" "$WORK/$1/config" "$WORK/$1/variants"
+  fi
+}
 
 # ---------------------------------------------------------------------------------------------
 # akproxy: the runtime jar, reading proxy.json and the TLS pair from directories laid out as the
 # kubelet projects a ConfigMap and a Secret (a ..data symlink swapped atomically).
 
-declare -A KUBELET_CURRENT # volume dir -> its current timestamped directory
-KUBELET_SEQ=0
-
-# Publishes the files of <src> into the kubelet-style volume <dir> as the kubelet's atomic writer
-# does: the files copied into a new timestamped directory, a ..data_tmp symlink to it renamed over
-# ..data (the atomic step), then the old directory removed. The user-visible names are symlinks
-# through ..data, made on the first publish.
+# Lays out the files of <src> in <dir> as the kubelet projects a volume: a timestamped directory,
+# ..data a symlink to it, each user-visible name a symlink through ..data. The reload row's
+# updates (ReloadDriver) then swap ..data atomically, as the kubelet's atomic writer does.
 kubelet_publish() {
-  local dir=$1 src=$2 stamp old=${KUBELET_CURRENT[$1]:-} name
-  KUBELET_SEQ=$((KUBELET_SEQ + 1))
-  printf -v stamp '..%(%Y_%m_%d_%H_%M_%S)T.%09d' -1 "$KUBELET_SEQ"
+  local dir=$1 src=$2 stamp name
+  printf -v stamp '..%(%Y_%m_%d_%H_%M_%S)T.0' -1
   cp -r "$src" "$dir/$stamp"
-  ln -sfn "$stamp" "$dir/..data_tmp"
-  mv -T "$dir/..data_tmp" "$dir/..data"
-  if [[ -z $old ]]; then
-    for name in "$src"/*; do
-      name=${name##*/}
-      ln -s "..data/$name" "$dir/$name"
-    done
-  else
-    rm -rf "${dir:?}/$old"
-  fi
-  KUBELET_CURRENT[$dir]=$stamp
+  ln -s "$stamp" "$dir/..data"
+  for name in "$src"/*; do
+    name=${name##*/}
+    ln -s "..data/$name" "$dir/$name"
+  done
 }
 
 # akproxy instances: "akproxy" runs with the runtime's default TLS engine (OpenSSL when it loads),
@@ -227,10 +226,11 @@ EOF
 start_akproxy() {
   local instance=$1 dir=$WORK/$1
   mkdir -p "$dir/config" "$dir/tls"
-  render_akproxy_config "$instance" a "$dir/configs/a"
-  render_akproxy_config "$instance" b "$dir/configs/b"
+  write_variants_common "$dir/variants"
+  render_akproxy_config "$instance" a "$dir/variants/configs/a"
+  render_akproxy_config "$instance" b "$dir/variants/configs/b"
   kubelet_publish "$dir/tls" "$WORK/certs/a"
-  kubelet_publish "$dir/config" "$dir/configs/a"
+  kubelet_publish "$dir/config" "$dir/variants/configs/a"
   AK_ADMIN_PORT[$instance]=$(ak_admin_port "$instance")
   # Access-log lines (stdout) are discarded, as nginx's are; the runtime's own log (stderr) is kept.
   # shellcheck disable=SC2086 # AKPROXY_JAVA_OPTS is a list of flags
@@ -254,36 +254,4 @@ value = json.load(sys.stdin)
 for key in sys.argv[1].split("."):
     value = value.get(key) if isinstance(value, dict) else None
 print("" if value is None else value)' "$field" <<<"$status" 2>/dev/null || true
-}
-
-# One reload step for akproxy: a Secret rotation and a ConfigMap update, as the kubelet does them.
-akproxy_swap() {
-  local instance=$1 variant=$2
-  kubelet_publish "$WORK/$instance/tls" "$WORK/certs/$variant"
-  kubelet_publish "$WORK/$instance/config" "$WORK/$instance/configs/$variant"
-}
-
-# One reload step for either kind of proxy.
-swap_proxy() {
-  if [[ $1 == nginx ]]; then nginx_swap "$2"; else akproxy_swap "$1" "$2"; fi
-}
-
-# What the proxy on <port> serves to a new client, left in SERVED as "<certificate serial (hex)>
-# <HSTS max-age>": one curl, parsed with shell builtins (the load core is busy).
-served_identity() {
-  local port=$1 out line lower serial=none hsts=none
-  out=$(curl -sk --max-time 5 -o /dev/null -D - -w '%{certs}' \
-    --resolve "$BENCH_HOST:$port:127.0.0.1" "https://$BENCH_HOST:$port/" 2>/dev/null) || true
-  while IFS= read -r line; do
-    line=${line%$'\r'}
-    lower=${line,,}
-    case $lower in
-      strict-transport-security:*max-age=*)
-        hsts=${lower#*max-age=}
-        hsts=${hsts%%;*}
-        ;;
-      "serial number:"*) serial=${lower#serial number:} ;;
-    esac
-  done <<<"$out"
-  SERVED="$serial $hsts"
 }

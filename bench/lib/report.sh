@@ -46,7 +46,7 @@ header() {
 
 reload_line() {
   local proxy=$1 extra=""
-  [[ ${VAL[$proxy:reload.late]:-0} != 0 ]] && extra="; ${VAL[$proxy:reload.late]} swaps started late"
+  [[ ${VAL[$proxy:reload.late]:-0} != 0 ]] && extra="; ${VAL[$proxy:reload.late]} steps overran the interval (load core too busy; the next swap waited)"
   printf '%-12s %14s %8s %7s %16s   %s%s\n' "$proxy" "$(val "$proxy:reload.sent")" \
     "$(val "$proxy:reload.failed")" "$(val "$proxy:reload.swaps")" "$(val "$proxy:reload.applied")" \
     "$(val "$proxy:reload.own")" "$extra"
