@@ -224,7 +224,7 @@ public final class ChildrenModel {
       return given;
     }
     if (SpecDefaults.replicas(proxy) <= 1) {
-      return null;
+      return List.of();
     }
     return List.of(
         spread(proxy, "kubernetes.io/hostname"), spread(proxy, "topology.kubernetes.io/zone"));
@@ -315,7 +315,6 @@ public final class ChildrenModel {
         .withName(proxy.getMetadata().getName())
         .withUid(proxy.getMetadata().getUid())
         .withController(true)
-        .withBlockOwnerDeletion(true)
         .build();
   }
 

@@ -374,6 +374,10 @@ class AuthentikProxyReconcilerTest {
 
   /** Plays the Deployment controller: the pods are up. */
   private void markAvailable(int replicas) {
+    retrying(() -> setAvailable(replicas));
+  }
+
+  private void setAvailable(int replicas) {
     Deployment deployment = awaitChild(Deployment.class);
     deployment.setStatus(
         new DeploymentStatusBuilder()
@@ -477,15 +481,34 @@ class AuthentikProxyReconcilerTest {
     return writes.stream().filter(w -> w.contains("/" + CHILD)).toList();
   }
 
-  private void editProxy(java.util.function.Consumer<AuthentikProxy> change) {
-    kube.resources(AuthentikProxy.class)
-        .inNamespace(NS)
-        .withName(NAME)
-        .edit(
-            p -> {
-              change.accept(p);
-              return p;
+  /** Runs a test write again when it lost a race with one of the operator's writes (409). */
+  private static void retrying(Runnable write) {
+    await()
+        .atMost(WAIT)
+        .ignoreException(io.fabric8.kubernetes.client.KubernetesClientException.class)
+        .until(
+            () -> {
+              write.run();
+              return true;
             });
+  }
+
+  /** Edits the spec like a user would, retrying when the operator's status write came first. */
+  private void editProxy(java.util.function.Consumer<AuthentikProxy> change) {
+    await()
+        .atMost(WAIT)
+        .ignoreException(io.fabric8.kubernetes.client.KubernetesClientException.class)
+        .until(
+            () ->
+                kube.resources(AuthentikProxy.class)
+                        .inNamespace(NS)
+                        .withName(NAME)
+                        .edit(
+                            p -> {
+                              change.accept(p);
+                              return p;
+                            })
+                    != null);
   }
 
   private AuthentikProxy get() {

@@ -1,0 +1,58 @@
+package io.akproxy.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class OperatorSettingsTest {
+
+  @Test
+  void anEmptyEnvironmentWatchesTheOwnNamespaceWithLeaderElectionAndTheDefaultImage() {
+    OperatorSettings settings = OperatorSettings.fromEnvironment(Map.of());
+    assertThat(settings.namespacesToWatch("akproxy-system")).containsExactly("akproxy-system");
+    assertThat(settings.leaderElection()).isTrue();
+    assertThat(settings.runtimeImage()).isEqualTo("ghcr.io/akproxy/proxy-runtime:0.1.0");
+    assertThat(settings.clusterDomain()).isEqualTo("cluster.local");
+    assertThat(settings.leaseName()).isEqualTo("akproxy-operator");
+  }
+
+  @Test
+  void everyVariableIsRead() {
+    OperatorSettings settings =
+        OperatorSettings.fromEnvironment(
+            Map.of(
+                "AKPROXY_WATCH_NAMESPACES", " authentik, sso ,,",
+                "AKPROXY_NAMESPACE", "akproxy-system",
+                "AKPROXY_RUNTIME_IMAGE", "registry.example/akproxy:2",
+                "AKPROXY_LEADER_ELECTION", "FALSE",
+                "AKPROXY_LEASE_NAME", "akp",
+                "AKPROXY_CLUSTER_DOMAIN", "corp.internal"));
+    assertThat(settings.namespacesToWatch("default")).containsExactlyInAnyOrder("authentik", "sso");
+    assertThat(settings.ownNamespace("default")).isEqualTo("akproxy-system");
+    assertThat(settings.runtimeImage()).isEqualTo("registry.example/akproxy:2");
+    assertThat(settings.leaderElection()).isFalse();
+    assertThat(settings.leaseName()).isEqualTo("akp");
+    assertThat(settings.clusterDomain()).isEqualTo("corp.internal");
+  }
+
+  @Test
+  void aStarWatchesEveryNamespace() {
+    OperatorSettings settings =
+        OperatorSettings.fromEnvironment(Map.of("AKPROXY_WATCH_NAMESPACES", "*"));
+    assertThat(settings.watchesAllNamespaces()).isTrue();
+    assertThatThrownBy(
+            () -> OperatorSettings.fromEnvironment(Map.of("AKPROXY_WATCH_NAMESPACES", "*,a")))
+        .hasMessageContaining("AKPROXY_WATCH_NAMESPACES");
+  }
+
+  @Test
+  void aBadBooleanNamesTheVariable() {
+    assertThatThrownBy(
+            () -> OperatorSettings.fromEnvironment(Map.of("AKPROXY_LEADER_ELECTION", "yes")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("AKPROXY_LEADER_ELECTION")
+        .hasMessageContaining("yes");
+  }
+}

@@ -1,0 +1,252 @@
+package io.akproxy.operator.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.akproxy.config.ProxyConfig;
+import io.akproxy.operator.TestResources;
+import io.akproxy.operator.api.AuthentikProxy;
+import io.akproxy.operator.api.ExternalTrafficPolicy;
+import io.akproxy.operator.api.HstsSpec;
+import io.akproxy.operator.api.ServiceSpec;
+import io.akproxy.operator.api.ServiceType;
+import io.akproxy.operator.api.UpstreamTlsSpec;
+import io.akproxy.operator.api.WebSocketSpec;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+
+class ChildrenModelTest {
+
+  private static final String IMAGE = "ghcr.io/akproxy/proxy-runtime:0.1.0";
+  private static final String UPSTREAM = "https://authentik-server.authentik.svc.cluster.local:443";
+  private static final KubernetesSerialization JSON = new KubernetesSerialization();
+
+  private static AuthentikProxy proxy() {
+    return TestResources.proxy("authentik", "sso");
+  }
+
+  private static DesiredChildren build(AuthentikProxy proxy) {
+    return ChildrenModel.build(proxy, ProxyConfigFactory.build(proxy, UPSTREAM), IMAGE);
+  }
+
+  private static PodTemplateSpec template(AuthentikProxy proxy) {
+    return build(proxy).deployment().getSpec().getTemplate();
+  }
+
+  @Test
+  void thePodRunsUnderTheRestrictedPodSecurityStandard() {
+    PodSpec pod = template(proxy()).getSpec();
+    assertThat(pod.getAutomountServiceAccountToken()).isFalse();
+    assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+    assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+    Container container = pod.getContainers().get(0);
+    assertThat(container.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+    assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+    assertThat(container.getSecurityContext().getRunAsNonRoot()).isTrue();
+    assertThat(container.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+    assertThat(container.getSecurityContext().getCapabilities().getAdd()).isEmpty();
+    assertThat(build(proxy()).serviceAccount().getAutomountServiceAccountToken()).isFalse();
+  }
+
+  @Test
+  void configTlsAndCaAreMountedAsWholeVolumesWithAWritableTmp() {
+    AuthentikProxy proxy = proxy();
+    proxy.getSpec().upstream.tls = new UpstreamTlsSpec();
+    proxy.getSpec().upstream.tls.verify = true;
+    proxy.getSpec().upstream.tls.caSecretName = "authentik-ca";
+    PodSpec pod = template(proxy).getSpec();
+    Container container = pod.getContainers().get(0);
+    assertThat(container.getVolumeMounts())
+        .extracting(VolumeMount::getMountPath)
+        .containsExactly(
+            "/etc/akproxy/config", "/etc/akproxy/tls", "/etc/akproxy/upstream-ca", "/tmp");
+    // subPath mounts never see the kubelet's updates: the runtime would never reload.
+    assertThat(container.getVolumeMounts()).allSatisfy(m -> assertThat(m.getSubPath()).isNull());
+    assertThat(container.getVolumeMounts())
+        .filteredOn(m -> !m.getMountPath().equals("/tmp"))
+        .allSatisfy(m -> assertThat(m.getReadOnly()).isTrue());
+    Map<String, Volume> volumes =
+        pod.getVolumes().stream()
+            .collect(java.util.stream.Collectors.toMap(Volume::getName, v -> v));
+    assertThat(volumes.get("config").getConfigMap().getName()).isEqualTo("sso-proxy");
+    assertThat(volumes.get("tls").getSecret().getSecretName()).isEqualTo("sso-tls");
+    assertThat(volumes.get("upstream-ca").getSecret().getSecretName()).isEqualTo("authentik-ca");
+    assertThat(volumes.get("tmp").getEmptyDir()).isNotNull();
+    assertThat(container.getArgs()).containsExactly("--config", "/etc/akproxy/config/proxy.json");
+  }
+
+  @Test
+  void portsAndProbesUseTheRuntimeListeners() {
+    Container container = template(proxy()).getSpec().getContainers().get(0);
+    assertThat(container.getPorts())
+        .extracting(p -> p.getName() + "=" + p.getContainerPort())
+        .containsExactly("https=8443", "http=8080", "admin=9000");
+    assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
+    assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
+    assertThat(container.getReadinessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("admin");
+    assertThat(container.getImage()).isEqualTo(IMAGE);
+  }
+
+  @Test
+  void configurationOnlyChangesLeaveThePodTemplateAsItIs() {
+    String before = JSON.asJson(template(proxy()));
+    String configBefore = build(proxy()).configMap().getData().get(Names.CONFIG_KEY);
+    List<Consumer<AuthentikProxy>> configOnly =
+        List.of(
+            p -> p.getSpec().trustedProxyCIDRs = List.of("10.0.0.0/8"),
+            p -> p.getSpec().httpRedirect = false,
+            p -> p.getSpec().hosts = List.of("sso.example.com", "login.example.com"),
+            p -> p.getSpec().path = "/authentik/",
+            p -> {
+              p.getSpec().tls.hsts = new HstsSpec();
+              p.getSpec().tls.hsts.maxAgeSeconds = 300L;
+            },
+            p -> {
+              p.getSpec().websocket = new WebSocketSpec();
+              p.getSpec().websocket.idleTimeoutSeconds = 600;
+            },
+            p -> p.getSpec().upstream.keepAlive = 32);
+    for (Consumer<AuthentikProxy> change : configOnly) {
+      AuthentikProxy changed = proxy();
+      change.accept(changed);
+      assertThat(build(changed).configMap().getData().get(Names.CONFIG_KEY))
+          .as("the change reaches proxy.json")
+          .isNotEqualTo(configBefore);
+      assertThat(JSON.asJson(template(changed)))
+          .as("the pod template stays the same: the runtime reloads live")
+          .isEqualTo(before);
+    }
+  }
+
+  @Test
+  void podLevelChangesChangeThePodTemplate() {
+    String before = JSON.asJson(template(proxy()));
+    List<Consumer<AuthentikProxy>> podLevel =
+        List.of(
+            p -> p.getSpec().image = "registry.example/akproxy:2",
+            p ->
+                p.getSpec().resources =
+                    new ResourceRequirementsBuilder()
+                        .addToLimits("memory", new Quantity("1Gi"))
+                        .build(),
+            p -> p.getSpec().nodeSelector = Map.of("kubernetes.io/os", "linux"),
+            p -> p.getSpec().tls.secretName = "other-tls",
+            p -> p.getSpec().podAnnotations = Map.of("prometheus.io/scrape", "true"));
+    for (Consumer<AuthentikProxy> change : podLevel) {
+      AuthentikProxy changed = proxy();
+      change.accept(changed);
+      assertThat(JSON.asJson(template(changed))).isNotEqualTo(before);
+    }
+  }
+
+  @Test
+  void theConfigMapCarriesTheRenderedConfigAndItsHash() {
+    AuthentikProxy proxy = proxy();
+    ProxyConfig config = ProxyConfigFactory.build(proxy, UPSTREAM);
+    DesiredChildren children = ChildrenModel.build(proxy, config, IMAGE);
+    assertThat(children.configMap().getData()).containsOnlyKeys("proxy.json");
+    assertThat(children.configMap().getData().get("proxy.json")).isEqualTo(config.render());
+    assertThat(children.configMap().getMetadata().getAnnotations())
+        .containsEntry(ChildrenModel.CONFIG_HASH_ANNOTATION, config.hash());
+  }
+
+  @Test
+  void theServiceMapsStandardPortsOntoTheNamedContainerPorts() {
+    AuthentikProxy proxy = proxy();
+    proxy.getSpec().service = new ServiceSpec();
+    proxy.getSpec().service.type = ServiceType.LOAD_BALANCER;
+    proxy.getSpec().service.externalTrafficPolicy = ExternalTrafficPolicy.LOCAL;
+    proxy.getSpec().service.loadBalancerSourceRanges = List.of("203.0.113.0/24");
+    proxy.getSpec().service.annotations =
+        Map.of("service.beta.kubernetes.io/aws-load-balancer-proxy-protocol", "*");
+    Service service = build(proxy).service();
+    assertThat(service.getSpec().getType()).isEqualTo("LoadBalancer");
+    assertThat(service.getSpec().getExternalTrafficPolicy()).isEqualTo("Local");
+    assertThat(service.getSpec().getLoadBalancerSourceRanges()).containsExactly("203.0.113.0/24");
+    assertThat(service.getMetadata().getAnnotations())
+        .containsEntry("service.beta.kubernetes.io/aws-load-balancer-proxy-protocol", "*");
+    assertThat(service.getSpec().getPorts())
+        .extracting(p -> p.getName() + ":" + p.getPort() + "->" + p.getTargetPort().getStrVal())
+        .containsExactly("https:443->https", "http:80->http");
+    assertThat(service.getSpec().getSelector())
+        .containsEntry("app.kubernetes.io/instance", "sso")
+        .doesNotContainKey("app.kubernetes.io/managed-by");
+
+    proxy.getSpec().httpRedirect = false;
+    assertThat(build(proxy).service().getSpec().getPorts()).hasSize(1);
+  }
+
+  @Test
+  void aClusterIpServiceCarriesNoLoadBalancerFields() {
+    AuthentikProxy proxy = proxy();
+    proxy.getSpec().service = new ServiceSpec();
+    proxy.getSpec().service.externalTrafficPolicy = ExternalTrafficPolicy.LOCAL;
+    Service service = build(proxy).service();
+    assertThat(service.getSpec().getType()).isEqualTo("ClusterIP");
+    assertThat(service.getSpec().getExternalTrafficPolicy()).isNull();
+  }
+
+  @Test
+  void aDisruptionBudgetAndASpreadOnlyWithMoreThanOnePod() {
+    AuthentikProxy proxy = proxy();
+    DesiredChildren two = build(proxy);
+    assertThat(two.podDisruptionBudget()).isPresent();
+    assertThat(two.podDisruptionBudget().get().getSpec().getMaxUnavailable().getIntVal())
+        .isEqualTo(1);
+    assertThat(two.deployment().getSpec().getTemplate().getSpec().getTopologySpreadConstraints())
+        .extracting(c -> c.getTopologyKey())
+        .containsExactly("kubernetes.io/hostname", "topology.kubernetes.io/zone");
+    proxy.getSpec().replicas = 1;
+    DesiredChildren one = build(proxy);
+    assertThat(one.podDisruptionBudget()).isEmpty();
+    assertThat(one.deployment().getSpec().getTemplate().getSpec().getTopologySpreadConstraints())
+        .isEmpty();
+  }
+
+  @Test
+  void theUsersResourcesReplaceTheDefaults() {
+    AuthentikProxy proxy = proxy();
+    Container defaults = template(proxy).getSpec().getContainers().get(0);
+    assertThat(defaults.getResources().getRequests()).containsKeys("cpu", "memory");
+    assertThat(defaults.getResources().getLimits()).containsOnlyKeys("memory");
+    proxy.getSpec().resources =
+        new ResourceRequirementsBuilder().addToRequests("cpu", new Quantity("1")).build();
+    Container custom = template(proxy).getSpec().getContainers().get(0);
+    assertThat(custom.getResources().getRequests()).containsOnlyKeys("cpu");
+  }
+
+  @Test
+  void everyChildIsControlledByTheResource() {
+    DesiredChildren children = build(proxy());
+    for (var child :
+        List.of(
+            children.configMap(),
+            children.deployment(),
+            children.service(),
+            children.serviceAccount(),
+            children.podDisruptionBudget().orElseThrow())) {
+      assertThat(child.getMetadata().getName()).isEqualTo("sso-proxy");
+      assertThat(child.getMetadata().getOwnerReferences())
+          .singleElement()
+          .satisfies(
+              o -> {
+                assertThat(o.getUid()).isEqualTo("uid-sso");
+                assertThat(o.getController()).isTrue();
+              });
+    }
+    Deployment deployment = children.deployment();
+    assertThat(deployment.getSpec().getSelector().getMatchLabels())
+        .isEqualTo(Names.selectorLabels(proxy()));
+  }
+}

@@ -1,0 +1,105 @@
+package io.akproxy.operator.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.akproxy.config.ConfigParser;
+import io.akproxy.config.ConfigValidator;
+import io.akproxy.config.ProxyConfig;
+import io.akproxy.config.Tls;
+import io.akproxy.config.Upstream;
+import io.akproxy.config.WebSocketSettings;
+import io.akproxy.operator.TestResources;
+import io.akproxy.operator.api.AuthentikProxy;
+import io.akproxy.operator.api.AuthentikProxySpec;
+import io.akproxy.operator.api.HstsSpec;
+import io.akproxy.operator.api.TlsVersion;
+import io.akproxy.operator.api.UpstreamSpec;
+import io.akproxy.operator.api.UpstreamTlsSpec;
+import io.akproxy.operator.api.WebSocketSpec;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ProxyConfigFactoryTest {
+
+  private static final String UPSTREAM = "https://authentik-server.authentik.svc.cluster.local:443";
+
+  @Test
+  void aMinimalResourceRendersTheSeedsDefaults() {
+    AuthentikProxy proxy = TestResources.proxy("authentik", "sso");
+    ProxyConfig config = ProxyConfigFactory.build(proxy, UPSTREAM);
+    ProxyConfig seed =
+        ProxyConfig.defaults(List.of("sso.example.com"))
+            .withUpstream(
+                new Upstream(
+                    UPSTREAM,
+                    Upstream.UpstreamTls.defaults(),
+                    Upstream.KeepAlive.defaults(),
+                    5,
+                    60));
+    assertThat(config).isEqualTo(seed);
+    assertThat(ConfigValidator.validate(config)).isEmpty();
+    // What the operator renders is what the runtime parses.
+    assertThat(ConfigParser.parse(config.render())).isEqualTo(config);
+  }
+
+  @Test
+  void theCrdDefaultsAreTheContractsDefaults() {
+    ProxyConfig defaults = ProxyConfig.defaults(List.of("sso.example.com"));
+    assertThat(UpstreamSpec.DEFAULT_KEEP_ALIVE)
+        .isEqualTo(defaults.upstream().keepAlive().maxIdleConnections());
+    assertThat(UpstreamSpec.DEFAULT_CONNECT_TIMEOUT_SECONDS)
+        .isEqualTo(defaults.upstream().connectTimeoutSeconds());
+    assertThat(UpstreamSpec.DEFAULT_RESPONSE_TIMEOUT_SECONDS)
+        .isEqualTo(defaults.upstream().responseTimeoutSeconds());
+    assertThat(HstsSpec.DEFAULT_MAX_AGE_SECONDS).isEqualTo(Tls.Hsts.DEFAULT_MAX_AGE_SECONDS);
+    assertThat(WebSocketSpec.DEFAULT_IDLE_TIMEOUT_SECONDS)
+        .isEqualTo(WebSocketSettings.defaults().idleTimeoutSeconds());
+    assertThat(AuthentikProxySpec.DEFAULT_PATH).isEqualTo(ProxyConfig.DEFAULT_PATH_PREFIX);
+    assertThat(TlsVersion.TLS_1_3.value()).isEqualTo(defaults.tls().minVersion());
+  }
+
+  @Test
+  void everySpecFieldReachesProxyJson() {
+    AuthentikProxy proxy = TestResources.proxy("authentik", "sso");
+    AuthentikProxySpec spec = proxy.getSpec();
+    spec.hosts = List.of("sso.example.com", "*.login.example.com");
+    spec.httpRedirect = false;
+    spec.path = "/authentik/";
+    spec.trustedProxyCIDRs = List.of("10.0.0.0/8", "fd00::/8");
+    spec.proxyProtocol = true;
+    spec.websocket = new WebSocketSpec();
+    spec.websocket.idleTimeoutSeconds = 900;
+    spec.tls.minVersion = TlsVersion.TLS_1_2;
+    spec.tls.http2 = false;
+    spec.tls.hsts = new HstsSpec();
+    spec.tls.hsts.maxAgeSeconds = 31_536_000L;
+    spec.tls.hsts.includeSubDomains = true;
+    spec.tls.hsts.preload = true;
+    spec.upstream.keepAlive = 32;
+    spec.upstream.connectTimeoutSeconds = 2;
+    spec.upstream.responseTimeoutSeconds = 30;
+    spec.upstream.tls = new UpstreamTlsSpec();
+    spec.upstream.tls.verify = true;
+    spec.upstream.tls.caSecretName = "authentik-ca";
+    spec.upstream.tls.serverName = "authentik.internal";
+
+    ProxyConfig config = ProxyConfigFactory.build(proxy, UPSTREAM);
+    assertThat(ConfigValidator.validate(config)).isEmpty();
+    assertThat(config.serverNames()).containsExactly("sso.example.com", "*.login.example.com");
+    assertThat(config.listeners().http().redirectToHttps()).isFalse();
+    assertThat(config.pathPrefix()).isEqualTo("/authentik/");
+    assertThat(config.forwarding().trustedProxyCidrs()).containsExactly("10.0.0.0/8", "fd00::/8");
+    assertThat(config.forwarding().proxyProtocol()).isTrue();
+    assertThat(config.websocket().idleTimeoutSeconds()).isEqualTo(900);
+    assertThat(config.tls().minVersion()).isEqualTo("TLSv1.2");
+    assertThat(config.tls().http2()).isFalse();
+    assertThat(config.tls().hsts().headerValue())
+        .isEqualTo("max-age=31536000; includeSubDomains; preload");
+    assertThat(config.upstream().keepAlive().maxIdleConnections()).isEqualTo(32);
+    assertThat(config.upstream().connectTimeoutSeconds()).isEqualTo(2);
+    assertThat(config.upstream().responseTimeoutSeconds()).isEqualTo(30);
+    assertThat(config.upstream().tls().verify()).isTrue();
+    assertThat(config.upstream().tls().caFile()).isEqualTo("/etc/akproxy/upstream-ca/ca.crt");
+    assertThat(config.upstream().tls().serverName()).isEqualTo("authentik.internal");
+  }
+}
