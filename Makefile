@@ -4,7 +4,7 @@
 MVN ?= ./mvnw
 MVN_FLAGS ?= -B -ntp
 
-.PHONY: help build test fmt clean crds images
+.PHONY: help build test fmt clean crds images demo demo-check run package-quiet
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-16s %s\n", $$1, $$2}'
@@ -12,7 +12,7 @@ help: ## list the targets
 build: ## compile, check formatting, package the jars (no tests)
 	$(MVN) $(MVN_FLAGS) -DskipTests install
 
-test: ## run every module's unit and integration tests, the format check and the CRD drift check
+test: ## every module's unit and integration tests, the format check and the CRD drift check
 	$(MVN) $(MVN_FLAGS) verify
 
 fmt: ## apply google-java-format to every module
@@ -32,3 +32,28 @@ bench: ## akproxy vs nginx on loopback, table to stdout and bench/results/latest
 crds: ## regenerate crds/ from the operator's API classes (the build fails while crds/ is stale)
 	$(MVN) $(MVN_FLAGS) -q -pl operator -am -DskipTests process-classes
 	cp operator/target/classes/META-INF/fabric8/authentikproxies.akproxy.io-v1.yml crds/
+
+# The demo runs with plain java on the e2e module's classpath (written at package time), so Ctrl-C
+# reaches it directly and stops the runtime, the operator and the embedded API server cleanly.
+DEMO_JAVA = java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+	-Dakproxy.runtime.jar=proxy-runtime/target/proxy-runtime.jar \
+	-cp "e2e/target/classes:$$(cat e2e/target/classpath.txt)"
+
+package-quiet:
+	$(MVN) $(MVN_FLAGS) -q -DskipTests package
+
+demo: package-quiet ## the whole loop on an embedded API server, no cluster needed (Ctrl-C stops it)
+	$(DEMO_JAVA) io.akproxy.e2e.Demo
+
+demo-check: package-quiet ## the same demo, non-interactive: exits non-zero if any step did not happen
+	$(DEMO_JAVA) io.akproxy.e2e.Demo --check
+
+# Development against a real cluster (kind, ...): the CRD applied to the current kubeconfig
+# context, then the operator from source, watching the context's namespace unless
+# AKPROXY_WATCH_NAMESPACES says otherwise.
+run: ## run the operator from source against the current kubeconfig context (CRDs applied first)
+	$(MVN) $(MVN_FLAGS) -q -DskipTests -pl operator -am package dependency:build-classpath \
+		-Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime
+	kubectl apply -f crds/
+	AKPROXY_LEADER_ELECTION=$${AKPROXY_LEADER_ELECTION:-false} \
+		java -cp "operator/target/classes:$$(cat operator/target/classpath.txt)" io.akproxy.operator.Main

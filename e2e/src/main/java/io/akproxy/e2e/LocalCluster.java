@@ -1,0 +1,108 @@
+package io.akproxy.e2e;
+
+import io.akproxy.operator.AkproxyOperator;
+import io.akproxy.operator.OperatorSettings;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.HashMap;
+
+/**
+ * An embedded API server (fabric8's mock server in CRUD mode) with the AuthentikProxy CRD
+ * installed, a namespace, and the operator running in-process against it.
+ */
+public final class LocalCluster implements AutoCloseable {
+
+  /** Where the operator jar carries the generated CRD. */
+  static final String CRD_RESOURCE = "META-INF/fabric8/authentikproxies.akproxy.io-v1.yml";
+
+  /** The mock server logs every request at INFO through JUL; the story is what matters here. */
+  private static final java.util.logging.Logger MOCK_LOG = quiet("io.fabric8.mockwebserver");
+
+  private final KubernetesMockServer server;
+  private final KubernetesClient client;
+  private final AkproxyOperator operator;
+  private final String namespace;
+
+  private LocalCluster(String namespace) {
+    this.namespace = namespace;
+    server =
+        new KubernetesMockServer(
+            new Context(),
+            new MockWebServer(),
+            new HashMap<>(),
+            new KubernetesCrudDispatcher(),
+            false);
+    server.init();
+    client = server.createClient();
+    client.apiextensions().v1().customResourceDefinitions().resource(loadCrd()).create();
+    client
+        .namespaces()
+        .resource(
+            new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
+        .create();
+    operator = new AkproxyOperator(client, OperatorSettings.forNamespaces(namespace));
+  }
+
+  /** Starts the API server and the operator watching {@code namespace}. */
+  public static LocalCluster start(String namespace) {
+    LocalCluster cluster = new LocalCluster(namespace);
+    cluster.operator.start();
+    return cluster;
+  }
+
+  public KubernetesClient client() {
+    return client;
+  }
+
+  public String namespace() {
+    return namespace;
+  }
+
+  /** The API server's URL, for a kubeconfig pointing kubectl at it. */
+  public String url() {
+    return client.getMasterUrl().toString();
+  }
+
+  public CustomResourceDefinition crd() {
+    return client
+        .apiextensions()
+        .v1()
+        .customResourceDefinitions()
+        .withName("authentikproxies.akproxy.io")
+        .get();
+  }
+
+  @Override
+  public void close() {
+    operator.stop();
+    client.close();
+    server.destroy();
+  }
+
+  private static java.util.logging.Logger quiet(String name) {
+    java.util.logging.Logger logger = java.util.logging.Logger.getLogger(name);
+    logger.setLevel(java.util.logging.Level.WARNING);
+    return logger;
+  }
+
+  private static CustomResourceDefinition loadCrd() {
+    try (InputStream in = LocalCluster.class.getClassLoader().getResourceAsStream(CRD_RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException(
+            CRD_RESOURCE + " is not on the classpath: build the operator");
+      }
+      return io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
+          in, CustomResourceDefinition.class);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
