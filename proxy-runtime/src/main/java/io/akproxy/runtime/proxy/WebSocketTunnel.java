@@ -5,11 +5,12 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.impl.ConnectionBase;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -90,6 +91,7 @@ final class WebSocketTunnel {
     response.headers().set(HttpHeaders.UPGRADE, incoming.getHeader(HttpHeaders.UPGRADE));
     response.headers().set(HttpHeaders.CONNECTION, HttpHeaders.UPGRADE);
     NetSocket toAuthentik = incoming.netSocket();
+    HttpConnection authentikConnection = outgoing.connection();
     request
         .toNetSocket()
         .onComplete(
@@ -99,15 +101,15 @@ final class WebSocketTunnel {
                 return;
               }
               exchange.record(101);
+              long idleMillis = exchange.snapshot().webSocketIdleMillis();
+              closeWhenIdle(switched.result(), idleMillis);
+              closeWhenIdle(authentikConnection, idleMillis);
               join(exchange, upstream, switched.result(), toAuthentik);
             });
   }
 
   private static void join(
       Exchange exchange, UpstreamClient upstream, NetSocket toClient, NetSocket toAuthentik) {
-    long idleMillis = exchange.snapshot().webSocketIdleMillis();
-    closeWhenIdle(toClient, idleMillis);
-    closeWhenIdle(toAuthentik, idleMillis);
     exchange.metrics().webSocketOpened();
     upstream.tunnelOpened();
     Runnable closed =
@@ -139,10 +141,15 @@ final class WebSocketTunnel {
 
   /**
    * Replaces the connection's idle timeout (the listener's keep-alive timeout, far too short for a
-   * WebSocket) with the tunnel's. Netty's idle handler closes through Vert.x as usual.
+   * WebSocket) with the tunnel's. Netty's idle handler closes through Vert.x as usual. Both the
+   * client's socket and authentik's connection are Vert.x connections underneath.
    */
-  static void closeWhenIdle(NetSocket socket, long idleMillis) {
-    ChannelPipeline pipeline = ((NetSocketInternal) socket).channelHandlerContext().pipeline();
+  static void closeWhenIdle(Object connection, long idleMillis) {
+    if (!(connection instanceof ConnectionBase base)) {
+      throw new IllegalStateException(
+          "cannot set a tunnel idle timeout on " + connection.getClass().getName());
+    }
+    ChannelPipeline pipeline = base.channelHandlerContext().pipeline();
     IdleStateHandler idle = new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS);
     if (pipeline.get(IDLE_HANDLER) != null) {
       pipeline.replace(IDLE_HANDLER, IDLE_HANDLER, idle);

@@ -125,7 +125,7 @@ public final class UpstreamStub implements AutoCloseable {
   }
 
   private void handle(HttpServerRequest request) {
-    if (request.path().startsWith("/ws/") && request.canUpgradeToWebSocket()) {
+    if (request.path().contains("/ws/") && request.canUpgradeToWebSocket()) {
       record(request, "");
       request.toWebSocket().onSuccess(ws -> webSocket(request.path(), ws));
       return;
@@ -177,7 +177,7 @@ public final class UpstreamStub implements AutoCloseable {
   private void webSocket(String path, ServerWebSocket ws) {
     webSockets.incrementAndGet();
     ws.closeHandler(v -> webSockets.decrementAndGet());
-    if (path.startsWith("/ws/flood/")) {
+    if (path.contains("/ws/flood/")) {
       flood(ws, Buffer.buffer(new byte[64 * 1024]));
       return;
     }
@@ -187,7 +187,7 @@ public final class UpstreamStub implements AutoCloseable {
 
   /** Writes until the socket pushes back, then again whenever it drains. */
   private void flood(ServerWebSocket ws, Buffer frame) {
-    while (!ws.writeQueueFull()) {
+    while (!ws.isClosed() && !ws.writeQueueFull()) {
       ws.writeBinaryMessage(frame);
       floodBytes.addAndGet(frame.length());
     }

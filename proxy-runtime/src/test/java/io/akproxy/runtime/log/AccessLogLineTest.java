@@ -1,0 +1,37 @@
+package io.akproxy.runtime.log;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class AccessLogLineTest {
+
+  @Test
+  void isOneLineOfJsonEvenWithHostileInput() {
+    String json =
+        new AccessLogLine(
+                Instant.parse("2026-01-02T03:04:05Z"),
+                "https",
+                "203.0.113.9",
+                "GET",
+                "sso.example.com",
+                "/if/\"flow\"\n/\u0001",
+                "HTTP/2",
+                200,
+                1234,
+                1.23456,
+                0.5,
+                "agent\r\n{\"forged\":true}")
+            .toJson();
+    assertThat(json).doesNotContain("\n").doesNotContain("\r");
+    JsonObject parsed = new JsonObject(json);
+    assertThat(parsed.getString("time")).isEqualTo("2026-01-02T03:04:05Z");
+    assertThat(parsed.getString("path")).isEqualTo("/if/\"flow\"\n/\u0001");
+    assertThat(parsed.getString("userAgent")).isEqualTo("agent\r\n{\"forged\":true}");
+    assertThat(parsed.getInteger("status")).isEqualTo(200);
+    assertThat(parsed.getDouble("durationMs")).isEqualTo(1.235);
+    assertThat(parsed.getDouble("upstreamMs")).isEqualTo(0.5);
+  }
+}
