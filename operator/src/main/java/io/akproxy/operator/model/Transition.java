@@ -11,7 +11,8 @@ import java.util.Optional;
  * A condition that changed between two statuses: what an Event reports. Events are only for
  * transitions, so repeated reconciles of an unchanged resource emit none.
  */
-public record Transition(String reason, String message, boolean warning) {
+public record Transition(
+    ConditionType type, String status, String reason, String message, boolean warning) {
 
   /** Reasons that warrant attention even while the condition holds. */
   private static final List<String> WARNING_WHILE_TRUE =
@@ -43,7 +44,8 @@ public record Transition(String reason, String message, boolean warning) {
               : !Objects.equals(previous.get().getStatus(), now.getStatus())
                   || !Objects.equals(previous.get().getReason(), now.getReason());
       if (changed) {
-        transitions.add(new Transition(now.getReason(), now.getMessage(), warning));
+        transitions.add(
+            new Transition(type, now.getStatus(), now.getReason(), now.getMessage(), warning));
       }
     }
     return transitions;

@@ -9,6 +9,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,12 +29,29 @@ public class EventRecorder {
   private final Clock clock;
   private final AtomicLong sequence = new AtomicLong();
 
+  /**
+   * The last transition recorded per resource and condition. A reconcile can start before the
+   * informer has seen the status the previous one wrote, and would report the same transition
+   * again; this keeps it to one Event.
+   */
+  private final Map<String, String> recorded = new ConcurrentHashMap<>();
+
   public EventRecorder(KubernetesClient client, Clock clock) {
     this.client = client;
     this.clock = clock;
   }
 
+  /** Records the transition unless this operator already did. */
   public void record(AuthentikProxy proxy, Transition transition) {
+    String key = proxy.getMetadata().getUid() + "/" + transition.type().value();
+    String state = transition.status() + "/" + transition.reason();
+    if (state.equals(recorded.put(key, state))) {
+      return;
+    }
+    write(proxy, transition);
+  }
+
+  private void write(AuthentikProxy proxy, Transition transition) {
     String namespace = proxy.getMetadata().getNamespace();
     String name = proxy.getMetadata().getName();
     String now = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();

@@ -165,7 +165,11 @@ class StatusModelTest {
     assertThat(Transition.between(healthy, broken))
         .containsExactly(
             new Transition(
-                "SecretNotFound", condition(broken, ConditionType.TLS_READY).getMessage(), true));
+                ConditionType.TLS_READY,
+                "False",
+                "SecretNotFound",
+                condition(broken, ConditionType.TLS_READY).getMessage(),
+                true));
     assertThat(Transition.between(broken, broken)).isEmpty();
 
     proxy.setStatus(broken);

@@ -212,6 +212,27 @@ class AuthentikProxyReconcilerTest {
   }
 
   @Test
+  void aCertificateNearExpiryIsReportedOnceWhileTheProxyStaysReady() {
+    certificate = TestCertificates.issue(List.of("sso.example.com"), Duration.ofDays(5));
+    createSecretServiceAndProxy();
+    awaitReady();
+    Condition tls = condition(get(), ConditionType.TLS_READY);
+    assertThat(tls.getStatus()).isEqualTo("True");
+    assertThat(tls.getReason()).isEqualTo("CertificateExpiringSoon");
+    assertThat(tls.getMessage()).contains("renew");
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> assertThat(eventReasons()).containsOnlyOnce("CertificateExpiringSoon"));
+
+    // Events are for transitions: more reconciles of the same state add none.
+    int events = eventReasons().size();
+    nudgeAndCollectWrites();
+    nudgeAndCollectWrites();
+    assertThat(eventReasons()).hasSize(events);
+  }
+
+  @Test
   void aRotatedSecretUpdatesTheCertificateStatusWithoutTouchingAnyChild() {
     createSecretServiceAndProxy();
     awaitReady();

@@ -22,6 +22,15 @@ import java.util.concurrent.TimeUnit;
 final class MockCluster implements AutoCloseable {
 
   static final String TEST_AGENT = "akproxy-test";
+
+  /** The mock logs every request at INFO; kept referenced so the level sticks. */
+  private static final java.util.logging.Logger MOCK_LOG =
+      java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
+  static {
+    MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
+  }
+
   private static final Set<String> WRITES = Set.of("POST", "PUT", "PATCH", "DELETE");
 
   final KubernetesMockServer server;
