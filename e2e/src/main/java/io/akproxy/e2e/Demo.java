@@ -2,8 +2,6 @@ package io.akproxy.e2e;
 
 import io.akproxy.operator.api.AuthentikProxy;
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
@@ -16,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -118,7 +115,11 @@ public final class Demo {
 
     DemoCertificates.Issued firstCert =
         DemoCertificates.selfSigned(List.of(HOST), Duration.ofDays(90));
-    client.secrets().inNamespace(NAMESPACE).resource(tlsSecret(firstCert)).create();
+    client
+        .secrets()
+        .inNamespace(NAMESPACE)
+        .resource(firstCert.tlsSecret(NAMESPACE, TLS_SECRET))
+        .create();
     AuthentikProxy proxy =
         client
             .resources(AuthentikProxy.class)
@@ -244,7 +245,11 @@ public final class Demo {
     DemoCertificates.Issued secondCert =
         DemoCertificates.selfSigned(List.of(HOST), Duration.ofDays(90));
     long pid = pod.runtime().orElseThrow().pid();
-    client.secrets().inNamespace(NAMESPACE).resource(tlsSecret(secondCert)).update();
+    client
+        .secrets()
+        .inNamespace(NAMESPACE)
+        .resource(secondCert.tlsSecret(NAMESPACE, TLS_SECRET))
+        .update();
     Files.writeString(caFile, firstCert.certificatePem() + secondCert.certificatePem());
     System.out.println(
         "\nRotating the certificate through the API: Secret "
@@ -314,23 +319,6 @@ public final class Demo {
           .findFirst()
           .orElse("(no Location in: " + response.lines().findFirst().orElse("") + ")");
     }
-  }
-
-  static Secret tlsSecret(DemoCertificates.Issued cert) {
-    Base64.Encoder base64 = Base64.getEncoder();
-    return new SecretBuilder()
-        .withNewMetadata()
-        .withName(TLS_SECRET)
-        .withNamespace(NAMESPACE)
-        .endMetadata()
-        .withType("kubernetes.io/tls")
-        .addToData(
-            "tls.crt",
-            base64.encodeToString(cert.certificatePem().getBytes(StandardCharsets.US_ASCII)))
-        .addToData(
-            "tls.key",
-            base64.encodeToString(cert.privateKeyPem().getBytes(StandardCharsets.US_ASCII)))
-        .build();
   }
 
   static AuthentikProxy current(KubernetesClient client) {

@@ -53,6 +53,29 @@ public final class DemoCertificates {
       return pem("PRIVATE KEY", keyPair.getPrivate().getEncoded());
     }
 
+    /**
+     * A {@code kubernetes.io/tls} Secret holding this certificate and key, as cert-manager writes
+     * it.
+     */
+    public io.fabric8.kubernetes.api.model.Secret tlsSecret(String namespace, String name) {
+      java.util.Base64.Encoder base64 = java.util.Base64.getEncoder();
+      return new io.fabric8.kubernetes.api.model.SecretBuilder()
+          .withNewMetadata()
+          .withName(name)
+          .withNamespace(namespace)
+          .endMetadata()
+          .withType("kubernetes.io/tls")
+          .addToData(
+              "tls.crt",
+              base64.encodeToString(
+                  certificatePem().getBytes(java.nio.charset.StandardCharsets.US_ASCII)))
+          .addToData(
+              "tls.key",
+              base64.encodeToString(
+                  privateKeyPem().getBytes(java.nio.charset.StandardCharsets.US_ASCII)))
+          .build();
+    }
+
     /** A server-side SSLContext presenting this certificate. */
     public SSLContext serverContext() {
       try {

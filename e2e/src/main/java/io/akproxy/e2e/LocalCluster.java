@@ -29,6 +29,7 @@ public final class LocalCluster implements AutoCloseable {
   private final KubernetesMockServer server;
   private final KubernetesClient client;
   private final AkproxyOperator operator;
+  private final LocalGarbageCollector garbageCollector;
   private final String namespace;
 
   private LocalCluster(String namespace) {
@@ -49,12 +50,14 @@ public final class LocalCluster implements AutoCloseable {
             new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
         .create();
     operator = new AkproxyOperator(client, OperatorSettings.forNamespaces(namespace));
+    garbageCollector = new LocalGarbageCollector(client, namespace);
   }
 
   /** Starts the API server and the operator watching {@code namespace}. */
   public static LocalCluster start(String namespace) {
     LocalCluster cluster = new LocalCluster(namespace);
     cluster.operator.start();
+    cluster.garbageCollector.start(java.time.Duration.ofMillis(500));
     return cluster;
   }
 
@@ -82,6 +85,7 @@ public final class LocalCluster implements AutoCloseable {
 
   @Override
   public void close() {
+    garbageCollector.close();
     operator.stop();
     client.close();
     server.destroy();

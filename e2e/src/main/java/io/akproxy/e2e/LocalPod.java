@@ -152,6 +152,12 @@ public final class LocalPod implements AutoCloseable {
     Deployment deployment =
         client.apps().deployments().inNamespace(namespace).withName(deploymentName).get();
     if (deployment == null) {
+      // The Deployment is gone (deleted with its AuthentikProxy): the kubelet stops the pod.
+      RuntimeProcess process = runtime;
+      runtime = null;
+      if (process != null) {
+        process.close();
+      }
       return;
     }
     Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
