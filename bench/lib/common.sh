@@ -24,8 +24,10 @@ BENCH_HOST=${BENCH_HOST:-sso.example.com}
 
 AKPROXY_JAR=${AKPROXY_JAR:-$ROOT/proxy-runtime/target/proxy-runtime.jar}
 AKPROXY_JAVA=${AKPROXY_JAVA:-java}
-# Chosen by measuring peak RSS against throughput (docs/benchmarks.md, "JVM flags").
-AKPROXY_JAVA_OPTS=${AKPROXY_JAVA_OPTS:--XX:+UseSerialGC -Xms16m -Xmx64m -Xss512k -XX:MaxMetaspaceSize=64m -XX:ReservedCodeCacheSize=32m -XX:MaxDirectMemorySize=64m -XX:+ExitOnOutOfMemoryError}
+# Chosen by measuring peak RSS and CPU per request (docs/benchmarks.md, "JVM flags"): SerialGC and
+# a capped heap; C1 only (TieredStopAtLevel=1), because C2's compiler arenas and code add ~40 MiB
+# of peak RSS; freed native memory trimmed back to the OS.
+AKPROXY_JAVA_OPTS=${AKPROXY_JAVA_OPTS:--XX:+UseSerialGC -Xms16m -Xmx64m -XX:MaxMetaspaceSize=64m -XX:ReservedCodeCacheSize=32m -XX:MaxDirectMemorySize=64m -XX:TieredStopAtLevel=1 -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=1000 -XX:-UsePerfData -XX:+ExitOnOutOfMemoryError}
 TOOLS_JAVA=${TOOLS_JAVA:-java}
 
 STUB_PORT=$((BENCH_PORT_BASE + 443))
