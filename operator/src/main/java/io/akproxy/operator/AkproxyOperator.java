@@ -73,6 +73,17 @@ public final class AkproxyOperator {
     operator.stop();
   }
 
+  /** Whether the operator runs: started and not stopped (liveness). */
+  public boolean isLive() {
+    return operator.getRuntimeInfo().isStarted();
+  }
+
+  /** Whether the operator reconciles with synced, healthy informers (readiness). */
+  public boolean isReady() {
+    return operator.getRuntimeInfo().isStarted()
+        && operator.getRuntimeInfo().allEventSourcesAreHealthy();
+  }
+
   /** The namespaces this operator watches ({@code *}: all). */
   public Set<String> namespaces() {
     return namespaces;

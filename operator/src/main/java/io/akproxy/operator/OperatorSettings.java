@@ -22,6 +22,8 @@ import java.util.TreeSet;
  *       in the own namespace reconciles.
  *   <li>{@code AKPROXY_CLUSTER_DOMAIN}: the cluster's DNS domain for upstream Services; default
  *       {@value #DEFAULT_CLUSTER_DOMAIN}.
+ *   <li>{@code AKPROXY_HTTP_PORT}: the port of {@code /healthz}, {@code /readyz} and {@code
+ *       /metrics} (Prometheus); default {@value #DEFAULT_HTTP_PORT}; 0 picks a free one.
  * </ul>
  *
  * @param watchNamespaces namespaces to watch; empty: the own namespace; {@link #ALL_NAMESPACES}:
@@ -34,12 +36,14 @@ public record OperatorSettings(
     String runtimeImage,
     boolean leaderElection,
     String leaseName,
-    String clusterDomain) {
+    String clusterDomain,
+    int httpPort) {
 
   public static final String ALL_NAMESPACES = "*";
   public static final String DEFAULT_RUNTIME_IMAGE = "ghcr.io/akproxy/proxy-runtime:0.1.0";
   public static final String DEFAULT_LEASE_NAME = "akproxy-operator";
   public static final String DEFAULT_CLUSTER_DOMAIN = "cluster.local";
+  public static final int DEFAULT_HTTP_PORT = 8080;
 
   public OperatorSettings {
     watchNamespaces = Set.copyOf(watchNamespaces);
@@ -64,7 +68,8 @@ public record OperatorSettings(
         orDefault(env.get("AKPROXY_RUNTIME_IMAGE"), DEFAULT_RUNTIME_IMAGE),
         bool(env, "AKPROXY_LEADER_ELECTION", true),
         orDefault(env.get("AKPROXY_LEASE_NAME"), DEFAULT_LEASE_NAME),
-        orDefault(env.get("AKPROXY_CLUSTER_DOMAIN"), DEFAULT_CLUSTER_DOMAIN));
+        orDefault(env.get("AKPROXY_CLUSTER_DOMAIN"), DEFAULT_CLUSTER_DOMAIN),
+        port(env, "AKPROXY_HTTP_PORT", DEFAULT_HTTP_PORT));
   }
 
   /** Settings for tests and the demo: these namespaces, no leader election, default image. */
@@ -75,7 +80,8 @@ public record OperatorSettings(
         DEFAULT_RUNTIME_IMAGE,
         false,
         DEFAULT_LEASE_NAME,
-        DEFAULT_CLUSTER_DOMAIN);
+        DEFAULT_CLUSTER_DOMAIN,
+        0);
   }
 
   public boolean watchesAllNamespaces() {
@@ -100,12 +106,12 @@ public record OperatorSettings(
 
   public OperatorSettings withRuntimeImage(String image) {
     return new OperatorSettings(
-        watchNamespaces, ownNamespace, image, leaderElection, leaseName, clusterDomain);
+        watchNamespaces, ownNamespace, image, leaderElection, leaseName, clusterDomain, httpPort);
   }
 
   public OperatorSettings withLeaderElection(boolean enabled) {
     return new OperatorSettings(
-        watchNamespaces, ownNamespace, runtimeImage, enabled, leaseName, clusterDomain);
+        watchNamespaces, ownNamespace, runtimeImage, enabled, leaseName, clusterDomain, httpPort);
   }
 
   private static boolean bool(Map<String, String> env, String name, boolean fallback) {
@@ -119,6 +125,22 @@ public record OperatorSettings(
       default ->
           throw new IllegalArgumentException(name + ": \"" + value + "\" is not true or false");
     };
+  }
+
+  private static int port(Map<String, String> env, String name, int fallback) {
+    String value = blankToNull(env.get(name));
+    if (value == null) {
+      return fallback;
+    }
+    try {
+      int port = Integer.parseInt(value);
+      if (port >= 0 && port <= 65535) {
+        return port;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(name + ": \"" + value + "\" is not a port (0-65535)");
   }
 
   private static String orDefault(String value, String fallback) {

@@ -16,6 +16,7 @@ class OperatorSettingsTest {
     assertThat(settings.runtimeImage()).isEqualTo("ghcr.io/akproxy/proxy-runtime:0.1.0");
     assertThat(settings.clusterDomain()).isEqualTo("cluster.local");
     assertThat(settings.leaseName()).isEqualTo("akproxy-operator");
+    assertThat(settings.httpPort()).isEqualTo(8080);
   }
 
   @Test
@@ -28,13 +29,15 @@ class OperatorSettingsTest {
                 "AKPROXY_RUNTIME_IMAGE", "registry.example/akproxy:2",
                 "AKPROXY_LEADER_ELECTION", "FALSE",
                 "AKPROXY_LEASE_NAME", "akp",
-                "AKPROXY_CLUSTER_DOMAIN", "corp.internal"));
+                "AKPROXY_CLUSTER_DOMAIN", "corp.internal",
+                "AKPROXY_HTTP_PORT", "9090"));
     assertThat(settings.namespacesToWatch("default")).containsExactlyInAnyOrder("authentik", "sso");
     assertThat(settings.ownNamespace("default")).isEqualTo("akproxy-system");
     assertThat(settings.runtimeImage()).isEqualTo("registry.example/akproxy:2");
     assertThat(settings.leaderElection()).isFalse();
     assertThat(settings.leaseName()).isEqualTo("akp");
     assertThat(settings.clusterDomain()).isEqualTo("corp.internal");
+    assertThat(settings.httpPort()).isEqualTo(9090);
   }
 
   @Test
@@ -45,6 +48,12 @@ class OperatorSettingsTest {
     assertThatThrownBy(
             () -> OperatorSettings.fromEnvironment(Map.of("AKPROXY_WATCH_NAMESPACES", "*,a")))
         .hasMessageContaining("AKPROXY_WATCH_NAMESPACES");
+  }
+
+  @Test
+  void aBadPortNamesTheVariable() {
+    assertThatThrownBy(() -> OperatorSettings.fromEnvironment(Map.of("AKPROXY_HTTP_PORT", "http")))
+        .hasMessageContaining("AKPROXY_HTTP_PORT");
   }
 
   @Test
