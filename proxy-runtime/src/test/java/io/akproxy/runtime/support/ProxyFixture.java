@@ -264,15 +264,8 @@ public final class ProxyFixture implements AutoCloseable {
       reloader.close();
     }
     try {
-      long t0 = System.nanoTime();
       runtime.shutdown().await(10, TimeUnit.SECONDS);
-      long t1 = System.nanoTime();
       vertx.close().await(10, TimeUnit.SECONDS);
-      System.err.println(
-          "TIMING shutdown ms "
-              + (t1 - t0) / 1000000
-              + " vertx close ms "
-              + (System.nanoTime() - t1) / 1000000);
     } catch (Exception e) {
       throw new IllegalStateException("the proxy did not stop cleanly", e);
     } finally {

@@ -170,7 +170,8 @@ public final class UpstreamStub implements AutoCloseable {
           .putHeader("strict-transport-security", "max-age=1")
           .end("hop");
     } else {
-      response.end("hello from upstream");
+      // Explicit, so HEAD answers carry it too (Vert.x only computes it for bodies it sends).
+      response.putHeader("content-length", "19").end("hello from upstream");
     }
   }
 

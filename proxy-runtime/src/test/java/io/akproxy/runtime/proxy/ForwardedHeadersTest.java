@@ -1,0 +1,170 @@
+package io.akproxy.runtime.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.akproxy.config.Forwarding;
+import io.akproxy.runtime.support.Answer;
+import io.akproxy.runtime.support.Clients;
+import io.akproxy.runtime.support.ProxyFixture;
+import io.akproxy.runtime.support.TestPki;
+import io.akproxy.runtime.support.UpstreamStub;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import javax.net.ssl.SSLSocket;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Issue 3, behaviour 5: forwarded headers, trusted proxies and PROXY protocol. */
+class ForwardedHeadersTest {
+
+  private static final String SPOOFING_REQUEST =
+      "GET /fwd HTTP/1.1\r\n"
+          + "Host: sso.example.com\r\n"
+          + "X-Forwarded-For: 1.1.1.1\r\n"
+          + "X-Forwarded-Proto: http\r\n"
+          + "X-Forwarded-Host: evil.example\r\n"
+          + "Forwarded: for=1.1.1.1\r\n"
+          + "X-Real-IP: 1.1.1.1\r\n"
+          + "X_Forwarded_For: 1.1.1.1\r\n"
+          + "Connection: X-Forwarded-For, X-Forwarded-Proto\r\n"
+          + "Connection: close\r\n"
+          + "\r\n";
+
+  private static UpstreamStub upstream;
+
+  @BeforeAll
+  static void start() {
+    upstream = UpstreamStub.plain();
+  }
+
+  @AfterAll
+  static void stop() {
+    upstream.close();
+  }
+
+  private static ProxyFixture proxy(Path root, List<String> trusted, boolean proxyProtocol)
+      throws Exception {
+    return ProxyFixture.builder(root)
+        .upstream(upstream)
+        .config(c -> c.withForwarding(new Forwarding(trusted, proxyProtocol)))
+        .start();
+  }
+
+  /** Sends a request over TLS, after a PROXY header in the clear when one is given. */
+  private static UpstreamStub.Received send(int port, byte[] proxyHeader, String request)
+      throws IOException {
+    upstream.clear();
+    try (Socket tcp = new Socket("127.0.0.1", port)) {
+      if (proxyHeader != null) {
+        tcp.getOutputStream().write(proxyHeader);
+        tcp.getOutputStream().flush();
+      }
+      SSLSocket tls =
+          (SSLSocket)
+              TestPki.get()
+                  .clientContext()
+                  .getSocketFactory()
+                  .createSocket(tcp, "localhost", port, true);
+      tls.setSoTimeout(5000);
+      String response = Clients.exchange(tls, request);
+      assertThat(response).startsWith("HTTP/1.1 200 ");
+    }
+    return upstream.last();
+  }
+
+  @Test
+  void fromAnUntrustedPeerEveryClaimIsReplacedByWhatTheProxySaw(@TempDir Path root)
+      throws Exception {
+    try (ProxyFixture proxy = proxy(root, List.of(), false)) {
+      UpstreamStub.Received received = send(proxy.httpsPort(), null, SPOOFING_REQUEST);
+      assertThat(received.headers("x-forwarded-for")).containsExactly("127.0.0.1");
+      assertThat(received.headers("x-forwarded-proto")).containsExactly("https");
+      assertThat(received.headers("x-forwarded-host")).containsExactly("sso.example.com");
+      assertThat(received.header("host")).isEqualTo("sso.example.com");
+      assertThat(received.headers().names())
+          .doesNotContain("forwarded", "x-real-ip", "x_forwarded_for");
+
+      // HTTP/2 too, where the host arrives as :authority.
+      Vertx vertx = Vertx.vertx();
+      try {
+        Answer.send(
+            Clients.http(vertx, HttpVersion.HTTP_2),
+            Answer.request(HttpMethod.GET, proxy.httpsPort(), "/fwd")
+                .putHeader("x-forwarded-for", "1.1.1.1")
+                .putHeader("x-real-ip", "1.1.1.1"),
+            null);
+        UpstreamStub.Received h2 = upstream.last();
+        assertThat(h2.headers("x-forwarded-for")).containsExactly("127.0.0.1");
+        assertThat(h2.header("x-real-ip")).isNull();
+        assertThat(h2.header("host")).isEqualTo("localhost:" + proxy.httpsPort());
+      } finally {
+        vertx.close();
+      }
+    }
+  }
+
+  @Test
+  void fromATrustedPeerTheChainIsKeptAndThePeerAppended(@TempDir Path root) throws Exception {
+    try (ProxyFixture proxy = proxy(root, List.of("127.0.0.0/8"), false)) {
+      UpstreamStub.Received received = send(proxy.httpsPort(), null, SPOOFING_REQUEST);
+      assertThat(received.headers("x-forwarded-for")).containsExactly("1.1.1.1, 127.0.0.1");
+      assertThat(received.header("x-forwarded-proto")).isEqualTo("http");
+      assertThat(received.header("x-forwarded-host")).isEqualTo("evil.example");
+      assertThat(received.header("forwarded")).isEqualTo("for=1.1.1.1");
+      assertThat(received.headers().names()).doesNotContain("x_forwarded_for");
+    }
+  }
+
+  @Test
+  void aProxyProtocolHeaderFromATrustedPeerNamesTheClient(@TempDir Path root) throws Exception {
+    try (ProxyFixture proxy = proxy(root, List.of("127.0.0.0/8"), true)) {
+      UpstreamStub.Received v1 =
+          send(
+              proxy.httpsPort(),
+              "PROXY TCP4 203.0.113.7 10.0.0.1 56324 443\r\n".getBytes(StandardCharsets.US_ASCII),
+              SPOOFING_REQUEST);
+      // The client itself is not a trusted proxy, so its own claims are dropped.
+      assertThat(v1.headers("x-forwarded-for")).containsExactly("203.0.113.7");
+      assertThat(v1.header("x-forwarded-proto")).isEqualTo("https");
+
+      UpstreamStub.Received v2 =
+          send(proxy.httpsPort(), proxyV2(new byte[] {(byte) 198, 51, 100, 9}), SPOOFING_REQUEST);
+      assertThat(v2.headers("x-forwarded-for")).containsExactly("198.51.100.9");
+    }
+  }
+
+  @Test
+  void aProxyProtocolHeaderFromAnUntrustedPeerIsIgnored(@TempDir Path root) throws Exception {
+    try (ProxyFixture proxy = proxy(root, List.of("10.0.0.0/8"), true)) {
+      UpstreamStub.Received received =
+          send(
+              proxy.httpsPort(),
+              "PROXY TCP4 203.0.113.7 10.0.0.1 56324 443\r\n".getBytes(StandardCharsets.US_ASCII),
+              SPOOFING_REQUEST);
+      assertThat(received.headers("x-forwarded-for")).containsExactly("127.0.0.1");
+    }
+  }
+
+  /** A PROXY protocol v2 header for TCP over IPv4 from {@code source}. */
+  static byte[] proxyV2(byte[] source) {
+    ByteBuffer header = ByteBuffer.allocate(16 + 12);
+    header.put(new byte[] {0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A});
+    header.put((byte) 0x21); // version 2, PROXY
+    header.put((byte) 0x11); // TCP over IPv4
+    header.putShort((short) 12);
+    header.put(source);
+    header.put(new byte[] {10, 0, 0, 1});
+    header.putShort((short) 40000);
+    header.putShort((short) 443);
+    return header.array();
+  }
+}
