@@ -7,7 +7,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
+import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Set;
 
 /**
@@ -15,6 +17,18 @@ import java.util.Set;
  * it in a pod; the demo and the end-to-end tests run it against a mock API server.
  */
 public final class AkproxyOperator {
+
+  /**
+   * A failed reconcile (API errors, conflicts) is retried from half a second, doubling up to five
+   * minutes, without giving up: a proxy must converge once the API server recovers. Bad input (a
+   * missing Secret) is not a failure: it is reported, and the watch brings the fix.
+   */
+  static final GenericRetry RETRY =
+      new GenericRetry()
+          .setInitialInterval(500)
+          .setIntervalMultiplier(2)
+          .setMaxInterval(Duration.ofMinutes(5).toMillis())
+          .withoutMaxAttempts();
 
   private final Operator operator;
   private final Set<String> namespaces;
@@ -56,6 +70,7 @@ public final class AkproxyOperator {
     operator.register(
         reconciler,
         override -> {
+          override.withRetry(RETRY);
           if (settings.watchesAllNamespaces()) {
             override.watchingAllNamespaces();
           } else {

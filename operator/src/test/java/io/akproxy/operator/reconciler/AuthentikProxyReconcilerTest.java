@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.akproxy.config.ConfigParser;
 import io.akproxy.config.ProxyConfig;
-import io.akproxy.operator.AkproxyOperator;
 import io.akproxy.operator.OperatorSettings;
 import io.akproxy.operator.TestCertificates;
 import io.akproxy.operator.TestCertificates.Issued;
@@ -13,11 +12,9 @@ import io.akproxy.operator.TestResources;
 import io.akproxy.operator.api.AuthentikProxy;
 import io.akproxy.operator.model.ConditionType;
 import io.akproxy.operator.model.Names;
-import io.akproxy.operator.model.StatusModel;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.OwnerReference;
@@ -25,54 +22,16 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.ServicePortBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
-import java.util.function.IntSupplier;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * The operator against fabric8's mock API server in CRUD mode: what it writes, what it leaves
  * alone, and how many write requests it sends.
  */
-class AuthentikProxyReconcilerTest {
-
-  private static final String NS = "authentik";
-  private static final String NAME = "sso";
-  private static final String CHILD = Names.child(NAME);
-  private static final Duration WAIT = Duration.ofSeconds(20);
-
-  private MockCluster cluster;
-  private KubernetesClient kube;
-  private AkproxyOperator operator;
-  private final ReconcileCounter reconciles = new ReconcileCounter();
-  private Issued certificate;
-
-  @BeforeEach
-  void start() {
-    cluster = new MockCluster();
-    kube = cluster.testClient;
-    operator =
-        new AkproxyOperator(
-            cluster.operatorClient,
-            OperatorSettings.forNamespaces(NS),
-            Clock.systemUTC(),
-            reconciles);
-    operator.start();
-    certificate = TestCertificates.issue(List.of("sso.example.com"), Duration.ofDays(90));
-  }
-
-  @AfterEach
-  void stop() {
-    operator.stop();
-    cluster.close();
-  }
+class AuthentikProxyReconcilerTest extends OperatorTestBase {
 
   @Test
   void createsEveryChildWithOwnerReferencesAndReportsReadyOnceAvailable() {
@@ -374,183 +333,5 @@ class AuthentikProxyReconcilerTest {
                             .get())
                     .isNull());
     assertThat(awaitChild(Deployment.class).getSpec().getReplicas()).isEqualTo(1);
-  }
-
-  // --- helpers
-
-  private void createSecretServiceAndProxy() {
-    kube.resource(TestCertificates.tlsSecret(NS, TestResources.TLS_SECRET, certificate)).create();
-    kube.resource(TestResources.authentikService(NS)).create();
-    kube.resource(TestResources.proxy(NS, NAME)).create();
-  }
-
-  private void awaitReady() {
-    awaitChild(Deployment.class);
-    markAvailable(2);
-    await()
-        .atMost(WAIT)
-        .untilAsserted(
-            () -> assertThat(condition(get(), ConditionType.READY).getStatus()).isEqualTo("True"));
-  }
-
-  /** Plays the Deployment controller: the pods are up. */
-  private void markAvailable(int replicas) {
-    retrying(() -> setAvailable(replicas));
-  }
-
-  private void setAvailable(int replicas) {
-    Deployment deployment = awaitChild(Deployment.class);
-    deployment.setStatus(
-        new DeploymentStatusBuilder()
-            .withReplicas(replicas)
-            .withReadyReplicas(replicas)
-            .withAvailableReplicas(replicas)
-            .withUpdatedReplicas(replicas)
-            .withObservedGeneration(deployment.getMetadata().getGeneration())
-            .build());
-    kube.resource(deployment).updateStatus();
-  }
-
-  /**
-   * Plays a real API server: adds the defaults it would store on each child. The model never sets
-   * these, so a naive comparison would rewrite every child on every reconcile.
-   */
-  private void simulateApiServerDefaults() {
-    kube.apps()
-        .deployments()
-        .inNamespace(NS)
-        .withName(CHILD)
-        .edit(
-            d -> {
-              d.getMetadata().getAnnotations().put("deployment.kubernetes.io/revision", "1");
-              d.getSpec().setProgressDeadlineSeconds(600);
-              d.getSpec().setRevisionHistoryLimit(10);
-              var pod = d.getSpec().getTemplate().getSpec();
-              pod.setDnsPolicy("ClusterFirst");
-              pod.setRestartPolicy("Always");
-              pod.setSchedulerName("default-scheduler");
-              pod.getVolumes()
-                  .forEach(
-                      v -> {
-                        if (v.getConfigMap() != null) {
-                          v.getConfigMap().setDefaultMode(420);
-                        }
-                      });
-              Container container = pod.getContainers().get(0);
-              container.setImagePullPolicy("IfNotPresent");
-              container.setTerminationMessagePath("/dev/termination-log");
-              container.setTerminationMessagePolicy("File");
-              // timeoutSeconds 1 equals the value of successThreshold: zjsonpatch's default diff
-              // would report a "copy" here.
-              for (var probe :
-                  List.of(
-                      container.getLivenessProbe(),
-                      container.getReadinessProbe(),
-                      container.getStartupProbe())) {
-                probe.setTimeoutSeconds(1);
-                probe.setSuccessThreshold(1);
-                probe.getHttpGet().setScheme("HTTP");
-              }
-              // Quantities come back canonical: "192Mi" is stored as is, cpu "100m" too, but a
-              // "0.1" would come back as "100m"; rewrite to an equal value in another spelling.
-              container
-                  .getResources()
-                  .getRequests()
-                  .put("cpu", new io.fabric8.kubernetes.api.model.Quantity("0.1"));
-              return d;
-            });
-    kube.services()
-        .inNamespace(NS)
-        .withName(CHILD)
-        .edit(
-            s -> {
-              s.getSpec().setClusterIP("10.96.0.42");
-              s.getSpec().setClusterIPs(List.of("10.96.0.42"));
-              s.getSpec().setSessionAffinity("None");
-              s.getSpec().setIpFamilies(List.of("IPv4"));
-              s.getSpec().setIpFamilyPolicy("SingleStack");
-              s.getSpec().setInternalTrafficPolicy("Cluster");
-              return s;
-            });
-    kube.serviceAccounts()
-        .inNamespace(NS)
-        .withName(CHILD)
-        .edit(
-            sa -> {
-              sa.getMetadata().getAnnotations().put("kubectl.kubernetes.io/last-applied", "{}");
-              return sa;
-            });
-  }
-
-  /** Triggers a reconcile through an unrelated Secret change and returns the operator's writes. */
-  private List<String> nudgeAndCollectWrites() {
-    IntSupplier finished = reconciles::finished;
-    int before = finished.getAsInt();
-    kube.secrets()
-        .inNamespace(NS)
-        .withName(TestResources.TLS_SECRET)
-        .edit(
-            s -> {
-              s.getMetadata().getLabels().put("nudge", String.valueOf(before));
-              return s;
-            });
-    await().atMost(WAIT).until(() -> finished.getAsInt() > before);
-    return cluster.operatorWrites();
-  }
-
-  private static List<String> childWrites(List<String> writes) {
-    return writes.stream().filter(w -> w.contains("/" + CHILD)).toList();
-  }
-
-  /** Runs a test write again when it lost a race with one of the operator's writes (409). */
-  private static void retrying(Runnable write) {
-    await()
-        .atMost(WAIT)
-        .ignoreException(io.fabric8.kubernetes.client.KubernetesClientException.class)
-        .until(
-            () -> {
-              write.run();
-              return true;
-            });
-  }
-
-  /** Edits the spec like a user would, retrying when the operator's status write came first. */
-  private void editProxy(java.util.function.Consumer<AuthentikProxy> change) {
-    await()
-        .atMost(WAIT)
-        .ignoreException(io.fabric8.kubernetes.client.KubernetesClientException.class)
-        .until(
-            () ->
-                kube.resources(AuthentikProxy.class)
-                        .inNamespace(NS)
-                        .withName(NAME)
-                        .edit(
-                            p -> {
-                              change.accept(p);
-                              return p;
-                            })
-                    != null);
-  }
-
-  private AuthentikProxy get() {
-    return kube.resources(AuthentikProxy.class).inNamespace(NS).withName(NAME).get();
-  }
-
-  private <T extends HasMetadata> T awaitChild(Class<T> type) {
-    return await()
-        .atMost(WAIT)
-        .until(() -> kube.resources(type).inNamespace(NS).withName(CHILD).get(), c -> c != null);
-  }
-
-  private static Condition condition(AuthentikProxy proxy, ConditionType type) {
-    Optional<Condition> condition = StatusModel.find(proxy.getStatus(), type);
-    assertThat(condition).as("condition %s in %s", type.value(), proxy.getStatus()).isPresent();
-    return condition.get();
-  }
-
-  private List<String> eventReasons() {
-    return kube.v1().events().inNamespace(NS).list().getItems().stream()
-        .map(Event::getReason)
-        .toList();
   }
 }

@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
@@ -33,23 +32,40 @@ final class MockCluster implements AutoCloseable {
 
   private static final Set<String> WRITES = Set.of("POST", "PUT", "PATCH", "DELETE");
 
-  final KubernetesMockServer server;
+  /** The stored objects live here, so the server can restart without losing them. */
+  final FaultInjectingDispatcher dispatcher = new FaultInjectingDispatcher();
+
+  KubernetesMockServer server;
   final KubernetesClient operatorClient;
   final KubernetesClient testClient;
 
   MockCluster() {
-    server =
-        new KubernetesMockServer(
-            new Context(),
-            new MockWebServer(),
-            new HashMap<>(),
-            new KubernetesCrudDispatcher(),
-            false);
+    server = newServer();
     server.init();
     operatorClient = server.createClient();
     Config testConfig =
         new ConfigBuilder(operatorClient.getConfiguration()).withUserAgent(TEST_AGENT).build();
     testClient = new KubernetesClientBuilder().withConfig(testConfig).build();
+  }
+
+  /**
+   * Stops the server, dropping every connection and watch, and starts it again on the same port
+   * with the same objects: what clients see when an API server restarts.
+   */
+  void restartServer() {
+    int port = server.getPort();
+    server.destroy();
+    server = newServer();
+    try {
+      server.init(java.net.InetAddress.getByName("localhost"), port);
+    } catch (java.net.UnknownHostException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private KubernetesMockServer newServer() {
+    return new KubernetesMockServer(
+        new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
   }
 
   /** The write requests the operator sent since the last call (test requests left out). */

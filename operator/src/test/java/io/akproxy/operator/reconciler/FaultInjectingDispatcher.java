@@ -1,0 +1,45 @@
+package io.akproxy.operator.reconciler;
+
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** The CRUD mock, able to fail the operator's next writes to a path with a given status. */
+final class FaultInjectingDispatcher extends KubernetesCrudDispatcher {
+
+  private volatile String method;
+  private volatile String pathPart;
+  private volatile int status;
+  private final AtomicInteger remaining = new AtomicInteger();
+  private final AtomicInteger injected = new AtomicInteger();
+
+  /** The next {@code count} {@code method} requests whose path contains {@code pathPart} fail. */
+  void failNext(int count, String method, String pathPart, int status) {
+    this.method = method;
+    this.pathPart = pathPart;
+    this.status = status;
+    remaining.set(count);
+  }
+
+  int injected() {
+    return injected.get();
+  }
+
+  @Override
+  public MockResponse dispatch(RecordedRequest request) {
+    if (request.getMethod().equals(method)
+        && request.getPath().contains(pathPart)
+        && !MockCluster.TEST_AGENT.equals(request.getHeader("User-Agent"))
+        && remaining.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      injected.incrementAndGet();
+      return new MockResponse()
+          .setResponseCode(status)
+          .setBody(
+              "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"code\":"
+                  + status
+                  + ",\"reason\":\"Injected\",\"message\":\"injected by the test\"}");
+    }
+    return super.dispatch(request);
+  }
+}

@@ -1,0 +1,116 @@
+package io.akproxy.operator.reconciler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.akproxy.operator.AkproxyOperator;
+import io.akproxy.operator.OperatorSettings;
+import io.akproxy.operator.model.ConditionType;
+import io.akproxy.operator.model.Names;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** What an operations team meets: API errors, lost watches, deleted children, restarts. */
+class FaultToleranceTest extends OperatorTestBase {
+
+  @Test
+  void conflictsAndServerErrorsOnWritesAreRetriedUntilTheChildrenExist() {
+    cluster.dispatcher.failNext(2, "POST", "/deployments", 409);
+    createSecretServiceAndProxy();
+    awaitChild(Deployment.class);
+    assertThat(cluster.dispatcher.injected()).isEqualTo(2);
+
+    cluster.dispatcher.failNext(2, "PUT", "/configmaps/" + CHILD, 500);
+    editProxy(p -> p.getSpec().trustedProxyCIDRs = List.of("192.168.0.0/16"));
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(awaitChild(ConfigMap.class).getData().get(Names.CONFIG_KEY))
+                    .contains("192.168.0.0/16"));
+    assertThat(cluster.dispatcher.injected()).isEqualTo(4);
+  }
+
+  @Test
+  void deletedChildrenAreRecreated() {
+    createSecretServiceAndProxy();
+    String configMapUid = awaitChild(ConfigMap.class).getMetadata().getUid();
+    String deploymentUid = awaitChild(Deployment.class).getMetadata().getUid();
+    String serviceUid = awaitChild(Service.class).getMetadata().getUid();
+
+    kube.configMaps().inNamespace(NS).withName(CHILD).delete();
+    kube.apps().deployments().inNamespace(NS).withName(CHILD).delete();
+    kube.services().inNamespace(NS).withName(CHILD).delete();
+
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              assertThat(uid(ConfigMap.class)).isNotNull().isNotEqualTo(configMapUid);
+              assertThat(uid(Deployment.class)).isNotNull().isNotEqualTo(deploymentUid);
+              assertThat(uid(Service.class)).isNotNull().isNotEqualTo(serviceUid);
+            });
+  }
+
+  @Test
+  void aRestartedOperatorAdoptsTheChildrenWithoutWritingAnything() {
+    createSecretServiceAndProxy();
+    awaitReady();
+    operator.stop();
+    cluster.operatorWrites();
+
+    ReconcileCounter restarted = new ReconcileCounter();
+    operator =
+        new AkproxyOperator(
+            cluster.operatorClient,
+            OperatorSettings.forNamespaces(NS),
+            Clock.systemUTC(),
+            restarted);
+    operator.start();
+    await().atMost(WAIT).until(() -> restarted.finished() > 0);
+    assertThat(cluster.operatorWrites()).as("writes of the restarted operator").isEmpty();
+  }
+
+  @Test
+  void droppedWatchesReconnectAndChangesAreStillSeen() {
+    createSecretServiceAndProxy();
+    awaitChild(ConfigMap.class);
+
+    cluster.restartServer();
+    editProxy(p -> p.getSpec().path = "/authentik/");
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(awaitChild(ConfigMap.class).getData().get(Names.CONFIG_KEY))
+                    .contains("\"/authentik/\""));
+  }
+
+  @Test
+  void aSecretThatStaysMissingIsReportedNotHotLooped() {
+    kube.resource(io.akproxy.operator.TestResources.authentikService(NS)).create();
+    kube.resource(io.akproxy.operator.TestResources.proxy(NS, NAME)).create();
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(condition(get(), ConditionType.TLS_READY).getReason())
+                    .isEqualTo("SecretNotFound"));
+    int settled = reconciles.finished();
+    // Nothing changes, so nothing is reconciled: the Secret's watch brings the fix.
+    await()
+        .during(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(4))
+        .until(() -> reconciles.finished() <= settled + 1);
+  }
+
+  private String uid(Class<? extends io.fabric8.kubernetes.api.model.HasMetadata> type) {
+    var child = kube.resources(type).inNamespace(NS).withName(CHILD).get();
+    return child == null ? null : child.getMetadata().getUid();
+  }
+}
