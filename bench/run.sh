@@ -136,7 +136,7 @@ row_slow_reader() {
 
 # Keep-alive load for BENCH_RELOAD_DURATION while ReloadDriver replaces the certificate and the
 # config every BENCH_RELOAD_INTERVAL; a swap counts as applied when, before the next one, a new
-# client sees the new certificate serial and the new HSTS max-age.
+# client sees the new certificate serial and the new HSTS max-age (probed every 50 ms).
 row_reload() {
   local proxy=$1 out="$RAW/$1-reload.txt" swaps_out="$RAW/$1-reload-swaps.txt" port=${PORT[$1]}
   log "$proxy: reload under load, swap every ${BENCH_RELOAD_INTERVAL}s for ${BENCH_RELOAD_DURATION}s"
@@ -160,6 +160,8 @@ row_reload() {
   VAL[$proxy:reload.swaps]=$(ws_field "$swaps_out" swaps)
   VAL[$proxy:reload.applied]=$(ws_field "$swaps_out" applied)
   VAL[$proxy:reload.late]=$(ws_field "$swaps_out" late)
+  VAL[$proxy:reload.p50]=$(ws_field "$swaps_out" apply_ms_p50)
+  VAL[$proxy:reload.max]=$(ws_field "$swaps_out" apply_ms_max)
   if [[ $proxy == nginx ]]; then
     VAL[$proxy:reload.own]="nginx logged $(nginx_reloads_logged) SIGHUPs"
   else
@@ -221,7 +223,12 @@ main() {
   local row
   warm_up_stub
   for proxy in "${proxies[@]}"; do warm_up "$proxy"; done
-  for row in keepalive h2 new_connections websocket peak_rss idle_connections slow_reader reload; do
+  local rows=()
+  read -r -a rows <<<"$BENCH_ROWS"
+  for row in "${rows[@]}"; do
+    declare -F "row_$row" >/dev/null || die "BENCH_ROWS lists '$row': not a row of this bench"
+  done
+  for row in "${rows[@]}"; do
     for proxy in "${proxies[@]}"; do "row_$row" "$proxy"; done
   done
 

@@ -27,10 +27,10 @@ import javax.net.ssl.X509TrustManager;
 
 /**
  * The reload row's driver: every {@code intervalMs} for {@code durationMs}, replaces a proxy's
- * certificate and configuration with the other of two variants ({@code a}, {@code b}), then, at
- * 80% of the interval, opens a new TLS connection and checks that the proxy serves the new
- * certificate serial and the new HSTS max-age. One process doing it all keeps the pace on a busy
- * load core, where starting a process per step would not.
+ * certificate and configuration with the other of two variants ({@code a}, {@code b}), then
+ * every 50 ms opens a new TLS connection until the proxy serves the new certificate serial and
+ * the new HSTS max-age, or 95% of the interval has passed. One process doing it all keeps the
+ * pace on a busy load core, where starting a process per step would not.
  *
  * <p>Two ways to replace the files:
  *
@@ -46,13 +46,15 @@ import javax.net.ssl.X509TrustManager;
  *
  * <p>The expected serial comes from {@code <root>/certs/<v>/tls.crt}, the expected max-age from
  * {@code <root>/hsts-<v>}. Prints one line per swap and a summary: {@code swaps=N applied=M
- * late=L slowest_swap_ms=S}.
+ * late=L slowest_swap_ms=S apply_ms_p50=P apply_ms_max=X}, where applied counts the swaps a new
+ * client saw before the next one, and apply_ms is how long after the swap it first saw them.
  *
  * <p>Usage: {@code ReloadDriver <port> <host> <intervalMs> <durationMs> kubelet|nginx ...}
  */
 public class ReloadDriver {
 
   private static final List<String> VARIANTS = List.of("a", "b");
+  private static final long PROBE_EVERY = TimeUnit.MILLISECONDS.toNanos(50);
 
   public static void main(String[] args) throws Exception {
     int port = Integer.parseInt(args[0]);
@@ -78,32 +80,46 @@ public class ReloadDriver {
     }
 
     int swaps = 0;
-    int applied = 0;
     int late = 0;
     long slowestSwap = 0;
+    List<Long> applyMillis = new ArrayList<>();
     long start = System.nanoTime();
     long tick = start;
     while (tick + intervalNanos <= start + durationNanos) {
-      long now = System.nanoTime();
+      long swapStart = System.nanoTime();
       String variant = VARIANTS.get((swaps + 1) % 2);
       swaps++;
       swapper.swap(variant);
-      long swapNanos = System.nanoTime() - now;
+      long swapNanos = System.nanoTime() - swapStart;
       slowestSwap = Math.max(slowestSwap, swapNanos);
-      sleepUntil(tick + intervalNanos * 8 / 10);
-      String served = probe.served();
-      boolean ok = served.equals(expected.get(variant));
-      if (ok) {
-        applied++;
+      // Probe every PROBE_EVERY until a new client sees the new variant, up to 95% of the interval.
+      long deadline = tick + intervalNanos * 95 / 100;
+      long probeAt = swapStart + PROBE_EVERY;
+      String served = "not probed";
+      long seenAfter = -1;
+      while (probeAt <= deadline) {
+        sleepUntil(probeAt);
+        long probeStart = System.nanoTime();
+        served = probe.served();
+        if (served.equals(expected.get(variant))) {
+          seenAfter = TimeUnit.NANOSECONDS.toMillis(probeStart - swapStart);
+          break;
+        }
+        probeAt = Math.max(probeAt + PROBE_EVERY, System.nanoTime());
+      }
+      if (seenAfter >= 0) {
+        applyMillis.add(seenAfter);
       }
       System.out.printf(
-          "swap %d at +%d ms: variant %s in %d ms, a new client saw %s (%s)%n",
+          "swap %d at +%d ms: variant %s written in %d ms; %s%n",
           swaps,
-          TimeUnit.NANOSECONDS.toMillis(now - start),
+          TimeUnit.NANOSECONDS.toMillis(swapStart - start),
           variant,
           TimeUnit.NANOSECONDS.toMillis(swapNanos),
-          served,
-          ok ? "applied" : "NOT applied, expected " + expected.get(variant));
+          seenAfter >= 0
+              ? "a new client saw it after " + seenAfter + " ms"
+              : "NOT applied in time: a new client saw " + served + ", expected "
+                  + expected.get(variant));
       // The next swap is one interval after this one, or now if this one overran (counted as
       // late): never two swaps closer together than the interval, so each proxy gets the same
       // time to apply each one.
@@ -116,9 +132,15 @@ public class ReloadDriver {
       tick = next;
       sleepUntil(tick);
     }
+    applyMillis.sort(null);
     System.out.printf(
-        "swaps=%d applied=%d late=%d slowest_swap_ms=%d%n",
-        swaps, applied, late, TimeUnit.NANOSECONDS.toMillis(slowestSwap));
+        "swaps=%d applied=%d late=%d slowest_swap_ms=%d apply_ms_p50=%s apply_ms_max=%s%n",
+        swaps,
+        applyMillis.size(),
+        late,
+        TimeUnit.NANOSECONDS.toMillis(slowestSwap),
+        applyMillis.isEmpty() ? "-" : applyMillis.get(applyMillis.size() / 2),
+        applyMillis.isEmpty() ? "-" : applyMillis.get(applyMillis.size() - 1));
   }
 
   private static void sleepUntil(long nanoTime) throws InterruptedException {

@@ -11,11 +11,19 @@ run_wrk() {
     -H "Host: $BENCH_HOST" "$@" "https://127.0.0.1:$port/" >"$out" 2>&1 || true
 }
 
-# run_h2load <outfile> <port> <seconds>: HTTP/2 over TLS (ALPN h2), several streams per client.
+# run_h2load <outfile> <port> <seconds>: HTTP/2 over TLS (ALPN h2), several streams per client,
+# in rounds of BENCH_H2_REQUESTS_PER_CONNECTION requests per connection until the time is up.
+# h2load does not reconnect after a GOAWAY, and nginx sends one after keepalive_requests (1000)
+# requests: one long h2load run would see nginx's connections end and its clients stop.
 run_h2load() {
   local out=$1 port=$2 seconds=$3
-  taskset -c "$BENCH_LOAD_CPU" h2load -t1 -c"$BENCH_H2_CLIENTS" -m"$BENCH_H2_STREAMS" \
-    -D"$seconds" -H ":authority: $BENCH_HOST" "https://127.0.0.1:$port/" >"$out" 2>&1 || true
+  local deadline=$((SECONDS + seconds))
+  : >"$out"
+  while ((SECONDS < deadline)); do
+    taskset -c "$BENCH_LOAD_CPU" h2load -t1 -c"$BENCH_H2_CLIENTS" -m"$BENCH_H2_STREAMS" \
+      -n$((BENCH_H2_CLIENTS * BENCH_H2_REQUESTS_PER_CONNECTION)) -H ":authority: $BENCH_HOST" \
+      "https://127.0.0.1:$port/" >>"$out" 2>&1 || true
+  done
 }
 
 # run_ws <outfile> <port> <warmup> <seconds>: WebSocket echo ping-pong through the proxy.
@@ -50,12 +58,20 @@ wrk_failures() {
 
 # --- h2load output ----------------------------------------------------------------------------
 
-h2_rps() { awk '/^finished in/ { sub(/,/, "", $4); printf "%.0f", $4 }' "$1"; }
-h2_succeeded() { awk '/^requests:/ { for (i = 1; i <= NF; i++) if ($(i + 1) ~ /^succeeded/) print $i }' "$1"; }
-h2_failures() {
-  awk '/^requests:/ { for (i = 1; i <= NF; i++) if ($(i + 1) ~ /^(failed|errored|timeout)/) n += $i }
-       END { print n + 0 }' "$1"
+# Sums over the rounds in one file: seconds taken, requests succeeded, requests failed.
+h2_totals() {
+  awk '
+    /^finished in/ {
+      t = $3; sub(/,$/, "", t); v = t; sub(/[a-z]+$/, "", v); unit = t; sub(/^[0-9.]+/, "", unit)
+      if (unit == "ms") v /= 1000; else if (unit == "us") v /= 1e6
+      seconds += v
+    }
+    /^requests:/ { for (i = 1; i < NF; i++) { if ($(i + 1) ~ /^succeeded/) ok += $i; if ($(i + 1) ~ /^failed/) failed += $i } }
+    END { printf "%.3f %d %d\n", seconds, ok, failed }' "$1"
 }
+h2_rps() { h2_totals "$1" | awk '{ if ($1 > 0) printf "%.0f", $2 / $1 }'; }
+h2_succeeded() { h2_totals "$1" | awk '{ print $2 }'; }
+h2_failures() { h2_totals "$1" | awk '{ print $3 }'; }
 
 # --- WsEchoLoad output ------------------------------------------------------------------------
 

@@ -47,9 +47,9 @@ header() {
 reload_line() {
   local proxy=$1 extra=""
   [[ ${VAL[$proxy:reload.late]:-0} != 0 ]] && extra="; ${VAL[$proxy:reload.late]} steps overran the interval (load core too busy; the next swap waited)"
-  printf '%-12s %14s %8s %7s %16s   %s%s\n' "$proxy" "$(val "$proxy:reload.sent")" \
+  printf '%-12s %14s %8s %7s %8s %16s   %s%s\n' "$proxy" "$(val "$proxy:reload.sent")" \
     "$(val "$proxy:reload.failed")" "$(val "$proxy:reload.swaps")" "$(val "$proxy:reload.applied")" \
-    "$(val "$proxy:reload.own")" "$extra"
+    "$(val "$proxy:reload.p50")/$(val "$proxy:reload.max")" "$(val "$proxy:reload.own")" "$extra"
 }
 
 report() {
@@ -92,8 +92,9 @@ report() {
   echo
   echo "Reload under load: wrk -c$BENCH_CONNECTIONS keep-alive for ${BENCH_RELOAD_DURATION}s; certificate and config replaced"
   echo "every ${BENCH_RELOAD_INTERVAL}s (akproxy: kubelet-style ..data symlink swap; nginx: files rewritten + nginx -s reload);"
-  echo "applied = a new client saw the new certificate serial and HSTS max-age before the next swap"
-  printf '%-12s %14s %8s %7s %16s   %s\n' "proxy" "requests sent" "failed" "swaps" "reloads applied" "the proxy's own count"
+  echo "applied = a new client (probing every 50 ms) saw the new certificate serial and HSTS max-age before the"
+  echo "next swap; apply ms = how long after the swap it first did (median/max)"
+  printf '%-12s %14s %8s %7s %8s %16s   %s\n' "proxy" "requests sent" "failed" "swaps" "applied" "apply ms p50/max" "the proxy's own count"
   for proxy in "${REPORT_PROXIES[@]}"; do reload_line "$proxy"; done
   echo
   echo "Checks (failed = non-2xx responses + socket errors):"
