@@ -57,8 +57,17 @@ public final class AkproxyOperator {
                   .withSSABasedCreateUpdateMatchForDependentResources(false)
                   .withMetrics(metrics);
               if (settings.leaderElection()) {
+                Duration lease = settings.leaseDuration();
                 overrider.withLeaderElectionConfiguration(
-                    new LeaderElectionConfiguration(settings.leaseName(), ownNamespace));
+                    new LeaderElectionConfiguration(
+                        settings.leaseName(),
+                        ownNamespace,
+                        lease,
+                        lease.multipliedBy(2).dividedBy(3),
+                        lease.dividedBy(7),
+                        settings.leaseIdentity(),
+                        null,
+                        settings.exitOnLostLease()));
               }
             });
     AuthentikProxyReconciler reconciler =

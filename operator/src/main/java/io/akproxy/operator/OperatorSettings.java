@@ -1,5 +1,6 @@
 package io.akproxy.operator;
 
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
@@ -22,6 +23,9 @@ import java.util.TreeSet;
  *       in the own namespace reconciles.
  *   <li>{@code AKPROXY_CLUSTER_DOMAIN}: the cluster's DNS domain for upstream Services; default
  *       {@value #DEFAULT_CLUSTER_DOMAIN}.
+ *   <li>{@code AKPROXY_LEASE_DURATION_SECONDS}: how long a lease outlives a silent leader; default
+ *       15 (renewed every 2/3 of it, retried every 1/7). {@code AKPROXY_POD_NAME} (from the
+ *       downward API) names this instance in the Lease; default: the host name.
  *   <li>{@code AKPROXY_HTTP_PORT}: the port of {@code /healthz}, {@code /readyz} and {@code
  *       /metrics} (Prometheus); default {@value #DEFAULT_HTTP_PORT}; 0 picks a free one.
  * </ul>
@@ -37,19 +41,24 @@ public record OperatorSettings(
     boolean leaderElection,
     String leaseName,
     String clusterDomain,
-    int httpPort) {
+    int httpPort,
+    Duration leaseDuration,
+    String leaseIdentity,
+    boolean exitOnLostLease) {
 
   public static final String ALL_NAMESPACES = "*";
   public static final String DEFAULT_RUNTIME_IMAGE = "ghcr.io/akproxy/proxy-runtime:0.1.0";
   public static final String DEFAULT_LEASE_NAME = "akproxy-operator";
   public static final String DEFAULT_CLUSTER_DOMAIN = "cluster.local";
   public static final int DEFAULT_HTTP_PORT = 8080;
+  public static final Duration DEFAULT_LEASE_DURATION = Duration.ofSeconds(15);
 
   public OperatorSettings {
     watchNamespaces = Set.copyOf(watchNamespaces);
     Objects.requireNonNull(runtimeImage, "runtimeImage");
     Objects.requireNonNull(leaseName, "leaseName");
     Objects.requireNonNull(clusterDomain, "clusterDomain");
+    Objects.requireNonNull(leaseDuration, "leaseDuration");
     if (watchNamespaces.contains(ALL_NAMESPACES) && watchNamespaces.size() > 1) {
       throw new IllegalArgumentException(
           "AKPROXY_WATCH_NAMESPACES: * (all namespaces) cannot be combined with names");
@@ -69,7 +78,12 @@ public record OperatorSettings(
         bool(env, "AKPROXY_LEADER_ELECTION", true),
         orDefault(env.get("AKPROXY_LEASE_NAME"), DEFAULT_LEASE_NAME),
         orDefault(env.get("AKPROXY_CLUSTER_DOMAIN"), DEFAULT_CLUSTER_DOMAIN),
-        port(env, "AKPROXY_HTTP_PORT", DEFAULT_HTTP_PORT));
+        port(env, "AKPROXY_HTTP_PORT", DEFAULT_HTTP_PORT),
+        Duration.ofSeconds(
+            seconds(env, "AKPROXY_LEASE_DURATION_SECONDS", DEFAULT_LEASE_DURATION.toSeconds())),
+        blankToNull(env.get("AKPROXY_POD_NAME")),
+        // A leader that lost its lease exits, so it can never reconcile beside the new one.
+        true);
   }
 
   /** Settings for tests and the demo: these namespaces, no leader election, default image. */
@@ -81,7 +95,10 @@ public record OperatorSettings(
         false,
         DEFAULT_LEASE_NAME,
         DEFAULT_CLUSTER_DOMAIN,
-        0);
+        0,
+        DEFAULT_LEASE_DURATION,
+        null,
+        false);
   }
 
   public boolean watchesAllNamespaces() {
@@ -106,12 +123,48 @@ public record OperatorSettings(
 
   public OperatorSettings withRuntimeImage(String image) {
     return new OperatorSettings(
-        watchNamespaces, ownNamespace, image, leaderElection, leaseName, clusterDomain, httpPort);
+        watchNamespaces,
+        ownNamespace,
+        image,
+        leaderElection,
+        leaseName,
+        clusterDomain,
+        httpPort,
+        leaseDuration,
+        leaseIdentity,
+        exitOnLostLease);
   }
 
   public OperatorSettings withLeaderElection(boolean enabled) {
     return new OperatorSettings(
-        watchNamespaces, ownNamespace, runtimeImage, enabled, leaseName, clusterDomain, httpPort);
+        watchNamespaces,
+        ownNamespace,
+        runtimeImage,
+        enabled,
+        leaseName,
+        clusterDomain,
+        httpPort,
+        leaseDuration,
+        leaseIdentity,
+        exitOnLostLease);
+  }
+
+  /**
+   * Leader election with this instance's identity and lease duration, staying alive when the lease
+   * is lost (for several instances in one process: tests and the demo).
+   */
+  public OperatorSettings withLeaderElection(String identity, Duration duration) {
+    return new OperatorSettings(
+        watchNamespaces,
+        ownNamespace,
+        runtimeImage,
+        true,
+        leaseName,
+        clusterDomain,
+        httpPort,
+        duration,
+        identity,
+        false);
   }
 
   private static boolean bool(Map<String, String> env, String name, boolean fallback) {
@@ -125,6 +178,23 @@ public record OperatorSettings(
       default ->
           throw new IllegalArgumentException(name + ": \"" + value + "\" is not true or false");
     };
+  }
+
+  private static long seconds(Map<String, String> env, String name, long fallback) {
+    String value = blankToNull(env.get(name));
+    if (value == null) {
+      return fallback;
+    }
+    try {
+      long seconds = Long.parseLong(value);
+      if (seconds >= 3) {
+        return seconds;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(
+        name + ": \"" + value + "\" is not a number of seconds >= 3");
   }
 
   private static int port(Map<String, String> env, String name, int fallback) {

@@ -17,6 +17,8 @@ class OperatorSettingsTest {
     assertThat(settings.clusterDomain()).isEqualTo("cluster.local");
     assertThat(settings.leaseName()).isEqualTo("akproxy-operator");
     assertThat(settings.httpPort()).isEqualTo(8080);
+    assertThat(settings.leaseDuration()).hasSeconds(15);
+    assertThat(settings.exitOnLostLease()).isTrue();
   }
 
   @Test
@@ -30,7 +32,9 @@ class OperatorSettingsTest {
                 "AKPROXY_LEADER_ELECTION", "FALSE",
                 "AKPROXY_LEASE_NAME", "akp",
                 "AKPROXY_CLUSTER_DOMAIN", "corp.internal",
-                "AKPROXY_HTTP_PORT", "9090"));
+                "AKPROXY_HTTP_PORT", "9090",
+                "AKPROXY_LEASE_DURATION_SECONDS", "30",
+                "AKPROXY_POD_NAME", "akproxy-operator-7d9f"));
     assertThat(settings.namespacesToWatch("default")).containsExactlyInAnyOrder("authentik", "sso");
     assertThat(settings.ownNamespace("default")).isEqualTo("akproxy-system");
     assertThat(settings.runtimeImage()).isEqualTo("registry.example/akproxy:2");
@@ -38,6 +42,8 @@ class OperatorSettingsTest {
     assertThat(settings.leaseName()).isEqualTo("akp");
     assertThat(settings.clusterDomain()).isEqualTo("corp.internal");
     assertThat(settings.httpPort()).isEqualTo(9090);
+    assertThat(settings.leaseDuration()).hasSeconds(30);
+    assertThat(settings.leaseIdentity()).isEqualTo("akproxy-operator-7d9f");
   }
 
   @Test

@@ -5,7 +5,10 @@ import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** The CRUD mock, able to fail the operator's next writes to a path with a given status. */
+/**
+ * The CRUD mock, able to fail the operator's next writes to a path with a given status, and
+ * answering the SelfSubjectRulesReview that leader election asks before it takes a Lease.
+ */
 final class FaultInjectingDispatcher extends KubernetesCrudDispatcher {
 
   private volatile String method;
@@ -28,6 +31,16 @@ final class FaultInjectingDispatcher extends KubernetesCrudDispatcher {
 
   @Override
   public MockResponse dispatch(RecordedRequest request) {
+    if (request.getMethod().equals("POST")
+        && request.getPath().endsWith("/selfsubjectrulesreviews")) {
+      return new MockResponse()
+          .setResponseCode(201)
+          .setBody(
+              "{\"apiVersion\":\"authorization.k8s.io/v1\",\"kind\":\"SelfSubjectRulesReview\","
+                  + "\"spec\":{},\"status\":{\"incomplete\":false,\"nonResourceRules\":[],"
+                  + "\"resourceRules\":[{\"apiGroups\":[\"coordination.k8s.io\"],"
+                  + "\"resources\":[\"leases\"],\"verbs\":[\"get\",\"create\",\"update\"]}]}}");
+    }
     if (request.getMethod().equals(method)
         && request.getPath().contains(pathPart)
         && !MockCluster.TEST_AGENT.equals(request.getHeader("User-Agent"))
