@@ -190,11 +190,11 @@ main() {
   for proxy in "${proxies[@]}"; do
     case $proxy in
       nginx) ports+=("$NG_HTTPS_PORT" "$NG_HTTP_PORT") ;;
-      akproxy | akproxy-jdk)
+      akproxy | akproxy-jdk | akproxy-c2)
         ports+=("$(ak_https_port "$proxy")" "$(ak_http_port "$proxy")" "$(ak_admin_port "$proxy")")
         ensure_runtime_jar
         ;;
-      *) die "BENCH_PROXIES lists '$proxy': known are akproxy, akproxy-jdk and nginx" ;;
+      *) die "BENCH_PROXIES lists '$proxy': known are akproxy, akproxy-jdk, akproxy-c2 and nginx" ;;
     esac
   done
   require_free_ports "${ports[@]}"

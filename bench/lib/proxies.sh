@@ -186,9 +186,20 @@ kubelet_publish() {
 }
 
 # akproxy instances: "akproxy" runs with the runtime's default TLS engine (OpenSSL when it loads),
-# "akproxy-jdk" forces the JDK's TLS, the fallback. Each has its own ports and volumes.
-declare -A AK_TLS_ENGINE=([akproxy]=auto [akproxy-jdk]=jdk)
-declare -A AK_PORT_OFFSET=([akproxy]=1000 [akproxy-jdk]=3000)
+# "akproxy-jdk" forces the JDK's TLS, the fallback; "akproxy-c2" (opt-in) is "akproxy" with the
+# JVM's full JIT (C2 as well as C1), to weigh the footprint flags against throughput. Each has
+# its own ports and volumes.
+declare -A AK_TLS_ENGINE=([akproxy]=auto [akproxy-jdk]=jdk [akproxy-c2]=auto)
+declare -A AK_PORT_OFFSET=([akproxy]=1000 [akproxy-jdk]=3000 [akproxy-c2]=5000)
+
+# The JVM flags of an instance.
+ak_java_opts() {
+  if [[ $1 == akproxy-c2 ]]; then
+    echo "${AKPROXY_JAVA_OPTS//-XX:TieredStopAtLevel=1/}"
+  else
+    echo "$AKPROXY_JAVA_OPTS"
+  fi
+}
 declare -A AK_ADMIN_PORT
 
 ak_https_port() { echo $((BENCH_PORT_BASE + AK_PORT_OFFSET[$1] + 443)); }
@@ -233,9 +244,10 @@ start_akproxy() {
   kubelet_publish "$dir/config" "$dir/variants/configs/a"
   AK_ADMIN_PORT[$instance]=$(ak_admin_port "$instance")
   # Access-log lines (stdout) are discarded, as nginx's are; the runtime's own log (stderr) is kept.
-  # shellcheck disable=SC2086 # AKPROXY_JAVA_OPTS is a list of flags
+  local java_opts
+  read -r -a java_opts <<<"$(ak_java_opts "$instance")"
   start_pinned "$BENCH_PROXY_CPU" /dev/null "$WORK/$instance.log" \
-    "$AKPROXY_JAVA" $AKPROXY_JAVA_OPTS -jar "$AKPROXY_JAR" --config "$dir/config/proxy.json" \
+    "$AKPROXY_JAVA" "${java_opts[@]}" -jar "$AKPROXY_JAR" --config "$dir/config/proxy.json" \
     --event-loops 1 --tls-engine "${AK_TLS_ENGINE[$instance]}"
   local pid=$LAST_PID
   wait_ready "$pid" "$WORK/$instance.log" 60 "$instance /readyz" \

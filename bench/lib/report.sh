@@ -70,6 +70,7 @@ report() {
       echo "         $proxy: TLS engine ${VAL[$proxy:engine]:-?}"
     done
     echo "         JVM flags: $AKPROXY_JAVA_OPTS"
+    [[ " ${REPORT_AKPROXIES[*]} " == *" akproxy-c2 "* ]] && echo "         akproxy-c2: the same without -XX:TieredStopAtLevel=1"
   else
     echo "akproxy: not measured (BENCH_PROXIES=$BENCH_PROXIES)"
   fi
