@@ -68,6 +68,22 @@ final class MockCluster implements AutoCloseable {
         new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
   }
 
+  /** Every request the operator sent since the last call, as "METHOD path?query". */
+  List<String> operatorRequests() {
+    List<String> requests = new ArrayList<>();
+    try {
+      RecordedRequest request;
+      while ((request = server.takeRequest(1, TimeUnit.MILLISECONDS)) != null) {
+        if (!TEST_AGENT.equals(request.getHeader("User-Agent"))) {
+          requests.add(request.getMethod() + " " + request.getPath());
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return requests;
+  }
+
   /** The write requests the operator sent since the last call (test requests left out). */
   List<String> operatorWrites() {
     List<String> writes = new ArrayList<>();
