@@ -12,8 +12,9 @@ help: ## list the targets
 build: ## compile, check formatting, package the jars (no tests)
 	$(MVN) $(MVN_FLAGS) -DskipTests install
 
-test: ## every module's unit and integration tests, the format check and the CRD drift check
+test: ## every module's tests, the format and CRD drift checks, then the demo's own check
 	$(MVN) $(MVN_FLAGS) verify
+	$(DEMO_JAVA) io.akproxy.e2e.Demo --check
 
 fmt: ## apply google-java-format to every module
 	$(MVN) $(MVN_FLAGS) spotless:apply
