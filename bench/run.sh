@@ -101,6 +101,8 @@ row_peak_rss() {
 row_idle_connections() {
   local proxy=$1 out="$RAW/$1-idle.txt"
   log "$proxy: $BENCH_IDLE_CONNECTIONS idle TLS connections"
+  local before_kib after_kib
+  before_kib=$(group_rss_kib "${PID[$proxy]}")
   group_reset_hwm "${PID[$proxy]}"
   start_pinned "$BENCH_LOAD_CPU" "$out" "$out" "$TOOLS_JAVA" -XX:+UseSerialGC -Xmx256m \
     -cp "$TOOLS_CP" IdleTlsConnections "${PORT[$proxy]}" "$BENCH_HOST" "$BENCH_IDLE_CONNECTIONS"
@@ -108,10 +110,13 @@ row_idle_connections() {
   wait_ready "$client" "$out" 120 "$BENCH_IDLE_CONNECTIONS idle connections" grep -q '^READY' "$out"
   # Two seconds for the proxy to settle (it answered the last request just now), then read.
   sleep 2
-  VAL[$proxy:idle.rss]=$(kib_to_mib "$(group_rss_kib "${PID[$proxy]}")")
+  after_kib=$(group_rss_kib "${PID[$proxy]}")
+  VAL[$proxy:idle.rss]=$(kib_to_mib "$after_kib")
   VAL[$proxy:idle.peak]=$(kib_to_mib "$(group_hwm_kib "${PID[$proxy]}")")
   VAL[$proxy:idle.open]=$(ss -Htn state established "( sport = :${PORT[$proxy]} )" | wc -l)
   VAL[$proxy:idle.answered]=$(sed -n 's/^READY .*answered=\([0-9]*\).*/\1/p' "$out")
+  VAL[$proxy:idle.per]=$(awk -v a="$after_kib" -v b="$before_kib" -v n="${VAL[$proxy:idle.answered]:-0}" \
+    'BEGIN { if (n > 0) printf "%.1f", (a - b) / n; else print "-" }')
   stop_pid "$client"
 }
 

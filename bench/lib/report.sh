@@ -103,8 +103,8 @@ report() {
     printf '  %-11s failed: keep-alive %s, HTTP/2 %s, new connections %s, WebSocket %s\n' "$proxy" \
       "$(val "$proxy:keepalive.failed")" "$(val "$proxy:h2.failed")" "$(val "$proxy:close.failed")" \
       "$(val "$proxy:ws.failed")"
-    printf '  %-11s idle: %s of %s answered, %s still open; slow reader still reading: %s, other client got %s\n' \
-      "" "$(val "$proxy:idle.answered")" "$BENCH_IDLE_CONNECTIONS" "$(val "$proxy:idle.open")" \
+    printf '  %-11s idle: %s of %s answered, %s still open, %s KiB of RSS each; slow reader still reading: %s, other client got %s\n' \
+      "" "$(val "$proxy:idle.answered")" "$BENCH_IDLE_CONNECTIONS" "$(val "$proxy:idle.open")" "$(val "$proxy:idle.per")" \
       "$(val "$proxy:slow.alive")" "$(val "$proxy:slow.other")"
   done
 }
