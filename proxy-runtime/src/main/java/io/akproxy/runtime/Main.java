@@ -17,6 +17,8 @@ import java.io.PrintStream;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.logging.ConsoleHandler;
 import java.util.logging.Level;
 import java.util.logging.LogManager;
@@ -54,6 +56,14 @@ public final class Main {
   }
 
   private static int run(CommandLine commandLine) {
+    // Handle SIGTERM from the start: before the listeners are up there is nothing to drain.
+    AtomicReference<Consumer<String>> stop =
+        new AtomicReference<>(
+            signal -> {
+              LOG.info("received SIG" + signal + " while starting; exiting");
+              System.exit(EXIT_OK);
+            });
+    Termination.onSignal(signal -> stop.get().accept(signal));
     Clock clock = Clock.systemUTC();
     LoadedSet initial;
     try {
@@ -108,8 +118,7 @@ public final class Main {
     Reloader reloader = new Reloader(vertx, commandLine.configFile(), runtime, clock, initial);
     reloader.start(config);
 
-    Object stopped = new Object();
-    Termination.onSignal(
+    stop.set(
         signal -> {
           LOG.info("received SIG" + signal);
           reloader.close();
@@ -129,15 +138,18 @@ public final class Main {
             // Exiting anyway.
           }
           LOG.info("stopped");
-          synchronized (stopped) {
-            stopped.notifyAll();
-          }
           System.exit(EXIT_OK);
         });
-    synchronized (stopped) {
+    return awaitExit();
+  }
+
+  /** The main thread's part is done; the signal handler ends the process. */
+  private static int awaitExit() {
+    Object forever = new Object();
+    synchronized (forever) {
       while (true) {
         try {
-          stopped.wait();
+          forever.wait();
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           return EXIT_OK;

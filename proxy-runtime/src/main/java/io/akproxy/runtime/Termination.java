@@ -1,6 +1,8 @@
 package io.akproxy.runtime;
 
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.logging.Logger;
 import sun.misc.Signal;
 
 /**
@@ -9,23 +11,26 @@ import sun.misc.Signal;
  */
 final class Termination {
 
+  private static final Logger LOG = Logger.getLogger("akproxy");
+
   private Termination() {}
 
+  /** Runs {@code action} once, on a thread of its own, at the first SIGTERM or SIGINT. */
   static void onSignal(Consumer<String> action) {
-    boolean[] once = {false};
+    AtomicBoolean once = new AtomicBoolean();
     for (String name : new String[] {"TERM", "INT"}) {
-      Signal.handle(
-          new Signal(name),
-          signal -> {
-            synchronized (once) {
-              if (once[0]) {
-                return;
+      try {
+        Signal.handle(
+            new Signal(name),
+            signal -> {
+              if (once.compareAndSet(false, true)) {
+                new Thread(() -> action.accept(signal.getName()), "akproxy-shutdown").start();
               }
-              once[0] = true;
-            }
-            Thread drain = new Thread(() -> action.accept(signal.getName()), "akproxy-shutdown");
-            drain.start();
-          });
+            });
+      } catch (IllegalArgumentException e) {
+        // The JVM keeps signals its parent ignored (nohup); nothing to install then.
+        LOG.fine("cannot handle SIG" + name + ": " + e.getMessage());
+      }
     }
   }
 }

@@ -1,0 +1,192 @@
+package io.akproxy.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.akproxy.config.ProxyConfig;
+import io.akproxy.config.Shutdown;
+import io.akproxy.runtime.support.ProjectedVolume;
+import io.akproxy.runtime.support.ProxyFixture;
+import io.akproxy.runtime.support.TestPki;
+import io.akproxy.runtime.support.UpstreamStub;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ConnectException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Issue 3, behaviours 11 and 12: the runnable jar, its command line and SIGTERM. */
+class RuntimeProcessIT {
+
+  private static final Path JAR = Path.of("target", "proxy-runtime.jar");
+
+  /** A started {@code java -jar proxy-runtime.jar} with its stderr collected line by line. */
+  private record Runtime(Process process, List<String> stderr) {
+
+    static Runtime start(Path config) throws IOException {
+      String java = ProcessHandle.current().info().command().orElse("java");
+      Process process =
+          new ProcessBuilder(
+                  java,
+                  "-XX:+UseSerialGC",
+                  "-Xmx64m",
+                  "-jar",
+                  JAR.toString(),
+                  "--config",
+                  config.toString(),
+                  "--event-loops",
+                  "1")
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
+      List<String> stderr = new CopyOnWriteArrayList<>();
+      Thread reader =
+          new Thread(
+              () -> {
+                try (BufferedReader lines =
+                    new BufferedReader(
+                        new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+                  String line;
+                  while ((line = lines.readLine()) != null) {
+                    stderr.add(line);
+                  }
+                } catch (IOException e) {
+                  // The process ended.
+                }
+              });
+      reader.setDaemon(true);
+      reader.start();
+      return new Runtime(process, stderr);
+    }
+
+    String output() {
+      return String.join("\n", stderr);
+    }
+
+    int exit() throws InterruptedException {
+      assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("exited in time").isTrue();
+      return process.exitValue();
+    }
+  }
+
+  private static Path write(Path root, ProxyConfig config, String certPem, String keyPem) {
+    ProjectedVolume.create(root.resolve("tls"), Map.of("tls.crt", certPem, "tls.key", keyPem));
+    return ProjectedVolume.create(root.resolve("config"), Map.of("proxy.json", config.render()))
+        .file("proxy.json");
+  }
+
+  @Test
+  void logsWhatItListensOnAndDrainsInFlightRequestsOnSigterm(@TempDir Path root) throws Exception {
+    TestPki pki = TestPki.get();
+    TestPki.Issued leaf = pki.leaf(TestPki.ec(), ProxyFixture.SERVER_NAME, "localhost");
+    Vertx vertx = Vertx.vertx();
+    try (UpstreamStub upstream = UpstreamStub.plain()) {
+      ProxyConfig config =
+          ProxyFixture.builder(root).upstream(upstream).baseConfig().withShutdown(new Shutdown(10));
+      Path file =
+          write(
+              root,
+              config,
+              pki.chainPem(leaf),
+              TestPki.keyPem(leaf.keys().getPrivate(), TestPki.KeyFormat.PKCS8));
+      Runtime runtime = Runtime.start(file);
+      int https = config.listeners().https().port();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> runtime.output().contains("listening admin on"));
+      assertThat(runtime.output())
+          .contains("listening https on 127.0.0.1:" + https)
+          .contains("listening http on 127.0.0.1:" + config.listeners().http().port())
+          .contains("listening admin on 127.0.0.1:" + config.listeners().admin().port())
+          .containsPattern("tls engine (openssl|jdk)");
+
+      HttpClient client =
+          vertx.createHttpClient(
+              new io.vertx.core.http.HttpClientOptions()
+                  .setSsl(true)
+                  .setTrustOptions(
+                      new io.vertx.core.net.PemTrustOptions()
+                          .addCertValue(io.vertx.core.buffer.Buffer.buffer(pki.rootPem())))
+                  .setProtocolVersion(HttpVersion.HTTP_1_1));
+      Future<Integer> inFlight =
+          client
+              .request(HttpMethod.GET, https, "localhost", "/slow?ms=2000")
+              .compose(HttpClientRequest::send)
+              .compose(r -> r.body().map(b -> r.statusCode()));
+      await().atMost(Duration.ofSeconds(10)).until(() -> upstream.last() != null);
+
+      long signalled = System.nanoTime();
+      // SIGTERM, through the handle: Process.destroy() would also close our end of its stderr.
+      runtime.process().toHandle().destroy();
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(
+              () -> {
+                try (Socket socket = new Socket("127.0.0.1", https)) {
+                  return false;
+                } catch (ConnectException refused) {
+                  return true;
+                }
+              });
+      assertThat(inFlight.await(10, TimeUnit.SECONDS)).isEqualTo(200);
+      assertThat(runtime.exit()).isZero();
+      assertThat(Duration.ofNanos(System.nanoTime() - signalled))
+          .isLessThan(Duration.ofSeconds(10));
+      await().atMost(Duration.ofSeconds(5)).until(() -> runtime.output().contains("stopped"));
+      assertThat(runtime.output()).contains("received SIGTERM");
+    } finally {
+      vertx.close();
+    }
+  }
+
+  @Test
+  void refusesAnInvalidConfigurationWithEveryErrorAndExitCode2(@TempDir Path root)
+      throws Exception {
+    Path config = root.resolve("proxy.json");
+    Files.writeString(
+        config,
+        """
+        {"version": 1, "serverNames": ["Not A Host"],
+         "listeners": {"https": {"port": 70000}},
+         "tls": {"minVersion": "TLSv1.1"},
+         "upstrem": {}}
+        """);
+    Runtime runtime = Runtime.start(config);
+    assertThat(runtime.exit()).isEqualTo(2);
+    await().atMost(Duration.ofSeconds(5)).until(() -> runtime.output().contains("upstrem"));
+    assertThat(runtime.output())
+        .contains("serverNames[0]")
+        .contains("listeners.https.port")
+        .contains("tls.minVersion")
+        .contains("upstrem")
+        .contains(config.toString());
+  }
+
+  @Test
+  void refusesAMissingCertificateNamingTheFile(@TempDir Path root) throws Exception {
+    ProxyConfig config = ProxyFixture.builder(root).baseConfig();
+    Path file =
+        ProjectedVolume.create(root.resolve("config"), Map.of("proxy.json", config.render()))
+            .file("proxy.json");
+    Runtime runtime = Runtime.start(file);
+    assertThat(runtime.exit()).isEqualTo(2);
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> runtime.output().contains(config.tls().certFile() + ": no such file"));
+  }
+}
