@@ -37,7 +37,13 @@ class RuntimeProcessIT {
   private static final Path JAR = Path.of("target", "proxy-runtime.jar");
 
   /** A started {@code java -jar proxy-runtime.jar} with its stderr collected line by line. */
-  private record Runtime(Process process, List<String> stderr) {
+  private record Runtime(Process process, List<String> stderr) implements AutoCloseable {
+
+    /** Never leaves a process behind, whatever the test's outcome. */
+    @Override
+    public void close() {
+      process.destroyForcibly();
+    }
 
     static Runtime start(Path config) throws IOException {
       String java = ProcessHandle.current().info().command().orElse("java");
@@ -104,51 +110,52 @@ class RuntimeProcessIT {
               config,
               pki.chainPem(leaf),
               TestPki.keyPem(leaf.keys().getPrivate(), TestPki.KeyFormat.PKCS8));
-      Runtime runtime = Runtime.start(file);
-      int https = config.listeners().https().port();
-      await()
-          .atMost(Duration.ofSeconds(30))
-          .until(() -> runtime.output().contains("listening admin on"));
-      assertThat(runtime.output())
-          .contains("listening https on 127.0.0.1:" + https)
-          .contains("listening http on 127.0.0.1:" + config.listeners().http().port())
-          .contains("listening admin on 127.0.0.1:" + config.listeners().admin().port())
-          .containsPattern("tls engine (openssl|jdk)");
+      try (Runtime runtime = Runtime.start(file)) {
+        int https = config.listeners().https().port();
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> runtime.output().contains("listening admin on"));
+        assertThat(runtime.output())
+            .contains("listening https on 127.0.0.1:" + https)
+            .contains("listening http on 127.0.0.1:" + config.listeners().http().port())
+            .contains("listening admin on 127.0.0.1:" + config.listeners().admin().port())
+            .containsPattern("tls engine (openssl|jdk)");
 
-      HttpClient client =
-          vertx.createHttpClient(
-              new io.vertx.core.http.HttpClientOptions()
-                  .setSsl(true)
-                  .setTrustOptions(
-                      new io.vertx.core.net.PemTrustOptions()
-                          .addCertValue(io.vertx.core.buffer.Buffer.buffer(pki.rootPem())))
-                  .setProtocolVersion(HttpVersion.HTTP_1_1));
-      Future<Integer> inFlight =
-          client
-              .request(HttpMethod.GET, https, "localhost", "/slow?ms=2000")
-              .compose(HttpClientRequest::send)
-              .compose(r -> r.body().map(b -> r.statusCode()));
-      await().atMost(Duration.ofSeconds(10)).until(() -> upstream.last() != null);
+        HttpClient client =
+            vertx.createHttpClient(
+                new io.vertx.core.http.HttpClientOptions()
+                    .setSsl(true)
+                    .setTrustOptions(
+                        new io.vertx.core.net.PemTrustOptions()
+                            .addCertValue(io.vertx.core.buffer.Buffer.buffer(pki.rootPem())))
+                    .setProtocolVersion(HttpVersion.HTTP_1_1));
+        Future<Integer> inFlight =
+            client
+                .request(HttpMethod.GET, https, "localhost", "/slow?ms=2000")
+                .compose(HttpClientRequest::send)
+                .compose(r -> r.body().map(b -> r.statusCode()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> upstream.last() != null);
 
-      long signalled = System.nanoTime();
-      // SIGTERM, through the handle: Process.destroy() would also close our end of its stderr.
-      runtime.process().toHandle().destroy();
-      await()
-          .atMost(Duration.ofSeconds(5))
-          .until(
-              () -> {
-                try (Socket socket = new Socket("127.0.0.1", https)) {
-                  return false;
-                } catch (ConnectException refused) {
-                  return true;
-                }
-              });
-      assertThat(inFlight.await(10, TimeUnit.SECONDS)).isEqualTo(200);
-      assertThat(runtime.exit()).isZero();
-      assertThat(Duration.ofNanos(System.nanoTime() - signalled))
-          .isLessThan(Duration.ofSeconds(10));
-      await().atMost(Duration.ofSeconds(5)).until(() -> runtime.output().contains("stopped"));
-      assertThat(runtime.output()).contains("received SIGTERM");
+        long signalled = System.nanoTime();
+        // SIGTERM, through the handle: Process.destroy() would also close our end of its stderr.
+        runtime.process().toHandle().destroy();
+        await()
+            .atMost(Duration.ofSeconds(5))
+            .until(
+                () -> {
+                  try (Socket socket = new Socket("127.0.0.1", https)) {
+                    return false;
+                  } catch (ConnectException refused) {
+                    return true;
+                  }
+                });
+        assertThat(inFlight.await(10, TimeUnit.SECONDS)).isEqualTo(200);
+        assertThat(runtime.exit()).isZero();
+        assertThat(Duration.ofNanos(System.nanoTime() - signalled))
+            .isLessThan(Duration.ofSeconds(10));
+        await().atMost(Duration.ofSeconds(5)).until(() -> runtime.output().contains("stopped"));
+        assertThat(runtime.output()).contains("received SIGTERM");
+      }
     } finally {
       vertx.close();
     }
@@ -166,15 +173,16 @@ class RuntimeProcessIT {
          "tls": {"minVersion": "TLSv1.1"},
          "upstrem": {}}
         """);
-    Runtime runtime = Runtime.start(config);
-    assertThat(runtime.exit()).isEqualTo(2);
-    await().atMost(Duration.ofSeconds(5)).until(() -> runtime.output().contains("upstrem"));
-    assertThat(runtime.output())
-        .contains("serverNames[0]")
-        .contains("listeners.https.port")
-        .contains("tls.minVersion")
-        .contains("upstrem")
-        .contains(config.toString());
+    try (Runtime runtime = Runtime.start(config)) {
+      assertThat(runtime.exit()).isEqualTo(2);
+      await().atMost(Duration.ofSeconds(5)).until(() -> runtime.output().contains("upstrem"));
+      assertThat(runtime.output())
+          .contains("serverNames[0]")
+          .contains("listeners.https.port")
+          .contains("tls.minVersion")
+          .contains("upstrem")
+          .contains(config.toString());
+    }
   }
 
   @Test
@@ -183,10 +191,11 @@ class RuntimeProcessIT {
     Path file =
         ProjectedVolume.create(root.resolve("config"), Map.of("proxy.json", config.render()))
             .file("proxy.json");
-    Runtime runtime = Runtime.start(file);
-    assertThat(runtime.exit()).isEqualTo(2);
-    await()
-        .atMost(Duration.ofSeconds(5))
-        .until(() -> runtime.output().contains(config.tls().certFile() + ": no such file"));
+    try (Runtime runtime = Runtime.start(file)) {
+      assertThat(runtime.exit()).isEqualTo(2);
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> runtime.output().contains(config.tls().certFile() + ": no such file"));
+    }
   }
 }
