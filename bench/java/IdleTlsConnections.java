@@ -13,10 +13,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Opens {@code count} TLS connections to a proxy, makes one keep-alive GET on each (so every
- * connection is a real, established HTTP/1.1 client that the proxy must keep state for), then
- * holds them all open and idle until killed. Prints {@code READY opened=N answered=M failed=F}
- * once every connection has either been answered or failed, then {@code STILL_OPEN=K} every
- * second, so the caller can sample the proxy's memory while they sit there.
+ * connection is a real, established HTTP/1.1 client that the proxy must keep state for), then holds
+ * them all open and idle until killed. Prints {@code READY opened=N answered=M failed=F} once every
+ * connection has either been answered or failed, then {@code STILL_OPEN=K} every second, so the
+ * caller can sample the proxy's memory while they sit there.
  *
  * <p>At most {@code parallel} handshakes are in flight at once, so the listen backlog of neither
  * proxy is what limits the count.

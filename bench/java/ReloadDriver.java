@@ -27,10 +27,10 @@ import javax.net.ssl.X509TrustManager;
 
 /**
  * The reload row's driver: every {@code intervalMs} for {@code durationMs}, replaces a proxy's
- * certificate and configuration with the other of two variants ({@code a}, {@code b}), then
- * every 50 ms opens a new TLS connection until the proxy serves the new certificate serial and
- * the new HSTS max-age, or 95% of the interval has passed. One process doing it all keeps the
- * pace on a busy load core, where starting a process per step would not.
+ * certificate and configuration with the other of two variants ({@code a}, {@code b}), then every
+ * 50 ms opens a new TLS connection until the proxy serves the new certificate serial and the new
+ * HSTS max-age, or 95% of the interval has passed. One process doing it all keeps the pace on a
+ * busy load core, where starting a process per step would not.
  *
  * <p>Two ways to replace the files:
  *
@@ -45,9 +45,9 @@ import javax.net.ssl.X509TrustManager;
  * </ul>
  *
  * <p>The expected serial comes from {@code <root>/certs/<v>/tls.crt}, the expected max-age from
- * {@code <root>/hsts-<v>}. Prints one line per swap and a summary: {@code swaps=N applied=M
- * late=L slowest_swap_ms=S apply_ms_p50=P apply_ms_max=X}, where applied counts the swaps a new
- * client saw before the next one, and apply_ms is how long after the swap it first saw them.
+ * {@code <root>/hsts-<v>}. Prints one line per swap and a summary: {@code swaps=N applied=M late=L
+ * slowest_swap_ms=S apply_ms_p50=P apply_ms_max=X}, where applied counts the swaps a new client saw
+ * before the next one, and apply_ms is how long after the swap it first saw them.
  *
  * <p>Usage: {@code ReloadDriver <port> <host> <intervalMs> <durationMs> kubelet|nginx ...}
  */
@@ -65,10 +65,11 @@ public class ReloadDriver {
     List<String> rest = Arrays.asList(args).subList(5, args.length);
     Swapper swapper =
         switch (mode) {
-          case "kubelet" -> new KubeletSwapper(
-              Path.of(rest.get(0)), Path.of(rest.get(1)), Path.of(rest.get(2)));
-          case "nginx" -> new NginxSwapper(
-              Path.of(rest.get(0)), Path.of(rest.get(1)), rest.subList(2, rest.size()));
+          case "kubelet" ->
+              new KubeletSwapper(Path.of(rest.get(0)), Path.of(rest.get(1)), Path.of(rest.get(2)));
+          case "nginx" ->
+              new NginxSwapper(
+                  Path.of(rest.get(0)), Path.of(rest.get(1)), rest.subList(2, rest.size()));
           default -> throw new IllegalArgumentException("mode must be kubelet or nginx: " + mode);
         };
     Path root = Path.of(mode.equals("kubelet") ? rest.get(2) : rest.get(1));
@@ -118,7 +119,9 @@ public class ReloadDriver {
           TimeUnit.NANOSECONDS.toMillis(swapNanos),
           seenAfter >= 0
               ? "a new client saw it after " + seenAfter + " ms"
-              : "NOT applied in time: a new client saw " + served + ", expected "
+              : "NOT applied in time: a new client saw "
+                  + served
+                  + ", expected "
                   + expected.get(variant));
       // The next swap is one interval after this one, or now if this one overran (counted as
       // late): never two swaps closer together than the interval, so each proxy gets the same
@@ -168,7 +171,8 @@ public class ReloadDriver {
   /** The kubelet's atomic writer, for a Secret volume and a ConfigMap volume. */
   record KubeletSwapper(Path tlsVolume, Path configVolume, Path root) implements Swapper {
 
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyy_MM_dd_HH_mm_ss");
+    private static final DateTimeFormatter STAMP =
+        DateTimeFormatter.ofPattern("yyyy_MM_dd_HH_mm_ss");
     private static int sequence;
 
     @Override
@@ -212,9 +216,13 @@ public class ReloadDriver {
     public void swap(String variant) throws IOException, InterruptedException {
       Path certs = root.resolve("certs/" + variant);
       Files.copy(
-          certs.resolve("tls.crt"), nginxDir.resolve("tls.crt"), StandardCopyOption.REPLACE_EXISTING);
+          certs.resolve("tls.crt"),
+          nginxDir.resolve("tls.crt"),
+          StandardCopyOption.REPLACE_EXISTING);
       Files.copy(
-          certs.resolve("tls.key"), nginxDir.resolve("tls.key"), StandardCopyOption.REPLACE_EXISTING);
+          certs.resolve("tls.key"),
+          nginxDir.resolve("tls.key"),
+          StandardCopyOption.REPLACE_EXISTING);
       Files.copy(
           root.resolve("nginx-conf/" + variant + ".conf"),
           nginxDir.resolve("nginx.conf"),

@@ -20,9 +20,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * counted message made the full round trip client → proxy → upstream → proxy → client).
  *
  * <p>Warms up for {@code warmupSeconds}, then counts echoes for {@code seconds} and prints one
- * line: {@code ws_messages=N seconds=S ws_messages_per_sec=R errors=E connections=C}, where
- * errors counts failed connects, WebSockets closed or broken at any time during the run, and
- * stalled ones (open, but no echo came back during the measured window).
+ * line: {@code ws_messages=N seconds=S ws_messages_per_sec=R errors=E connections=C}, where errors
+ * counts failed connects, WebSockets closed or broken at any time during the run, and stalled ones
+ * (open, but no echo came back during the measured window).
  *
  * <p>Usage: {@code WsEchoLoad <port> <hostHeader> <connections> <warmupSeconds> <seconds>
  * [messageBytes]}
@@ -43,8 +43,7 @@ public class WsEchoLoad {
     AddressResolverOptions resolver =
         new AddressResolverOptions().setHostsValue(Buffer.buffer("127.0.0.1 " + host + "\n"));
     Vertx vertx =
-        Vertx.vertx(
-            new VertxOptions().setEventLoopPoolSize(1).setAddressResolverOptions(resolver));
+        Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setAddressResolverOptions(resolver));
     WebSocketClientOptions options =
         new WebSocketClientOptions()
             .setSsl(true)
@@ -109,7 +108,8 @@ public class WsEchoLoad {
     double elapsed = (System.nanoTime() - start) / 1e9;
     int stalled = connections - echoed.size();
     System.out.printf(
-        "ws_messages=%d seconds=%.2f ws_messages_per_sec=%.0f errors=%d stalled=%d connections=%d%n",
+        "ws_messages=%d seconds=%.2f ws_messages_per_sec=%.0f errors=%d stalled=%d"
+            + " connections=%d%n",
         count, elapsed, count / elapsed, errors.get() + stalled, stalled, connections);
     System.exit(0);
   }
