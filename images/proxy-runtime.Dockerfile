@@ -9,10 +9,14 @@ COPY proxy-runtime/target/proxy-runtime.jar /app/proxy-runtime.jar
 USER 65532:65532
 EXPOSE 8443 8080 9000
 
-# SerialGC and a capped heap keep the footprint near nginx's order of magnitude; -UsePerfData keeps
-# the JVM from writing hsperfdata (the root filesystem is read-only; /tmp is an emptyDir, where
-# netty-tcnative unpacks its OpenSSL library).
-ENTRYPOINT ["java", "-XX:+UseSerialGC", "-Xms32m", "-Xmx96m", "-XX:MaxMetaspaceSize=64m", \
+# The footprint flags measured by `make bench` (docs/benchmarks.md, "JVM flags"): SerialGC, a capped
+# heap, C1 only (C2's arenas and code cost ~40 MiB of peak RSS for no measured CPU gain), freed
+# native memory trimmed back to the OS. -UsePerfData keeps the JVM from writing hsperfdata (the root
+# filesystem is read-only; /tmp is an emptyDir, where netty-tcnative unpacks its OpenSSL library).
+# e2e/.../RuntimeProcess.java starts the runtime with the same flags.
+ENTRYPOINT ["java", "-XX:+UseSerialGC", "-Xms16m", "-Xmx64m", "-XX:MaxMetaspaceSize=64m", \
+            "-XX:ReservedCodeCacheSize=32m", "-XX:MaxDirectMemorySize=64m", "-XX:TieredStopAtLevel=1", \
+            "-XX:+UnlockExperimentalVMOptions", "-XX:TrimNativeHeapInterval=1000", \
             "-XX:-UsePerfData", "-XX:+ExitOnOutOfMemoryError", "-Djava.io.tmpdir=/tmp", \
             "-jar", "/app/proxy-runtime.jar"]
 CMD ["--config", "/etc/akproxy/config/proxy.json"]

@@ -20,9 +20,20 @@ import java.util.concurrent.TimeUnit;
  */
 public final class RuntimeProcess implements Closeable {
 
-  /** The JVM flags of the runtime image (small footprint, see docs/runtime.md). */
+  /** The JVM flags of the runtime image (images/proxy-runtime.Dockerfile; docs/benchmarks.md). */
   public static final List<String> JVM_FLAGS =
-      List.of("-XX:+UseSerialGC", "-Xms32m", "-Xmx96m", "-XX:TieredStopAtLevel=1");
+      List.of(
+          "-XX:+UseSerialGC",
+          "-Xms16m",
+          "-Xmx64m",
+          "-XX:MaxMetaspaceSize=64m",
+          "-XX:ReservedCodeCacheSize=32m",
+          "-XX:MaxDirectMemorySize=64m",
+          "-XX:TieredStopAtLevel=1",
+          "-XX:+UnlockExperimentalVMOptions",
+          "-XX:TrimNativeHeapInterval=1000",
+          "-XX:-UsePerfData",
+          "-XX:+ExitOnOutOfMemoryError");
 
   private final Process process;
   private final Path log;
