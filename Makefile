@@ -4,7 +4,7 @@
 MVN ?= ./mvnw
 MVN_FLAGS ?= -B -ntp
 
-.PHONY: help build test fmt clean crds images demo demo-check run package-quiet
+.PHONY: help build test fmt clean crds bench-operator images demo demo-check run package-quiet
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-16s %s\n", $$1, $$2}'
@@ -58,3 +58,10 @@ run: ## run the operator from source against the current kubeconfig context (CRD
 	kubectl apply -f crds/
 	AKPROXY_LEADER_ELECTION=$${AKPROXY_LEADER_ELECTION:-false} \
 		java -cp "operator/target/classes:$$(cat operator/target/classpath.txt)" io.akproxy.operator.Main
+
+bench-operator: ## 200 AuthentikProxy resources on the mock API server: time to Ready, requests, heap, no-op resync writes
+	$(MVN) $(MVN_FLAGS) -q -DskipTests -pl operator -am test-compile dependency:build-classpath \
+		-Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test
+	java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+		-cp "operator/target/test-classes:operator/target/classes:$$(cat operator/target/test-classpath.txt)" \
+		io.akproxy.operator.bench.OperatorScaleBenchmark $(or $(COUNT),200)

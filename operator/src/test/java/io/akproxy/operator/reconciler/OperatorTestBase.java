@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.akproxy.operator.AkproxyOperator;
+import io.akproxy.operator.MockCluster;
 import io.akproxy.operator.OperatorSettings;
 import io.akproxy.operator.TestCertificates;
 import io.akproxy.operator.TestCertificates.Issued;

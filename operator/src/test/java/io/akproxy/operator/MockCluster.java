@@ -1,4 +1,4 @@
-package io.akproxy.operator.reconciler;
+package io.akproxy.operator;
 
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
@@ -18,9 +18,9 @@ import java.util.concurrent.TimeUnit;
  * fabric8's mock API server in CRUD mode, with two clients told apart by their User-Agent: one for
  * the operator, one for the test, so the test can count exactly the operator's write requests.
  */
-final class MockCluster implements AutoCloseable {
+public final class MockCluster implements AutoCloseable {
 
-  static final String TEST_AGENT = "akproxy-test";
+  public static final String TEST_AGENT = "akproxy-test";
 
   /** The mock logs every request at INFO; kept referenced so the level sticks. */
   private static final java.util.logging.Logger MOCK_LOG =
@@ -30,16 +30,16 @@ final class MockCluster implements AutoCloseable {
     MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
   }
 
-  private static final Set<String> WRITES = Set.of("POST", "PUT", "PATCH", "DELETE");
+  public static final Set<String> WRITES = Set.of("POST", "PUT", "PATCH", "DELETE");
 
   /** The stored objects live here, so the server can restart without losing them. */
-  final FaultInjectingDispatcher dispatcher = new FaultInjectingDispatcher();
+  public final FaultInjectingDispatcher dispatcher = new FaultInjectingDispatcher();
 
-  KubernetesMockServer server;
-  final KubernetesClient operatorClient;
-  final KubernetesClient testClient;
+  public KubernetesMockServer server;
+  public final KubernetesClient operatorClient;
+  public final KubernetesClient testClient;
 
-  MockCluster() {
+  public MockCluster() {
     server = newServer();
     server.init();
     operatorClient = server.createClient();
@@ -52,7 +52,7 @@ final class MockCluster implements AutoCloseable {
    * Stops the server, dropping every connection and watch, and starts it again on the same port
    * with the same objects: what clients see when an API server restarts.
    */
-  void restartServer() {
+  public void restartServer() {
     int port = server.getPort();
     server.destroy();
     server = newServer();
@@ -69,7 +69,7 @@ final class MockCluster implements AutoCloseable {
   }
 
   /** Every request the operator sent since the last call, as "METHOD path?query". */
-  List<String> operatorRequests() {
+  public List<String> operatorRequests() {
     List<String> requests = new ArrayList<>();
     try {
       RecordedRequest request;
@@ -85,7 +85,7 @@ final class MockCluster implements AutoCloseable {
   }
 
   /** The write requests the operator sent since the last call (test requests left out). */
-  List<String> operatorWrites() {
+  public List<String> operatorWrites() {
     List<String> writes = new ArrayList<>();
     try {
       RecordedRequest request;

@@ -1,4 +1,4 @@
-package io.akproxy.operator.reconciler;
+package io.akproxy.operator;
 
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The CRUD mock, able to fail the operator's next writes to a path with a given status, and
  * answering the SelfSubjectRulesReview that leader election asks before it takes a Lease.
  */
-final class FaultInjectingDispatcher extends KubernetesCrudDispatcher {
+public final class FaultInjectingDispatcher extends KubernetesCrudDispatcher {
 
   private volatile String method;
   private volatile String pathPart;
@@ -18,14 +18,14 @@ final class FaultInjectingDispatcher extends KubernetesCrudDispatcher {
   private final AtomicInteger injected = new AtomicInteger();
 
   /** The next {@code count} {@code method} requests whose path contains {@code pathPart} fail. */
-  void failNext(int count, String method, String pathPart, int status) {
+  public void failNext(int count, String method, String pathPart, int status) {
     this.method = method;
     this.pathPart = pathPart;
     this.status = status;
     remaining.set(count);
   }
 
-  int injected() {
+  public int injected() {
     return injected.get();
   }
 

@@ -1,0 +1,196 @@
+package io.akproxy.operator.bench;
+
+import io.akproxy.operator.AkproxyOperator;
+import io.akproxy.operator.MockCluster;
+import io.akproxy.operator.OperatorSettings;
+import io.akproxy.operator.TestCertificates;
+import io.akproxy.operator.TestResources;
+import io.akproxy.operator.api.AuthentikProxy;
+import io.akproxy.operator.model.ConditionType;
+import io.akproxy.operator.model.StatusModel;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.javaoperatorsdk.operator.api.monitoring.Metrics;
+import java.lang.management.ManagementFactory;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * {@code make bench-operator}: many AuthentikProxy resources on fabric8's mock API server, with
+ * this class playing the Deployment controller. Prints figures; asserts nothing.
+ */
+public final class OperatorScaleBenchmark {
+
+  private static final String NS = "authentik";
+
+  private OperatorScaleBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    int count = args.length > 0 ? Integer.parseInt(args[0]) : 200;
+    try (MockCluster cluster = new MockCluster()) {
+      KubernetesClient kube = cluster.testClient;
+      kube.resource(TestResources.authentikService(NS)).create();
+      kube.resource(
+              TestCertificates.tlsSecret(
+                  NS,
+                  TestResources.TLS_SECRET,
+                  TestCertificates.issue(List.of("sso.example.com"), Duration.ofDays(90))))
+          .create();
+      ExecutorService kubelet = Executors.newSingleThreadExecutor();
+      SharedIndexInformer<Deployment> deployments =
+          kube.apps().deployments().inNamespace(NS).inform(markAvailable(kube, kubelet));
+
+      ResyncCounter reconciles = new ResyncCounter();
+      AkproxyOperator operator =
+          new AkproxyOperator(
+              cluster.operatorClient,
+              OperatorSettings.forNamespaces(NS),
+              Clock.systemUTC(),
+              reconciles);
+      operator.start();
+      cluster.operatorRequests();
+
+      long start = System.nanoTime();
+      for (int i = 0; i < count; i++) {
+        kube.resource(TestResources.proxy(NS, "sso-" + i)).create();
+      }
+      while (ready(kube) < count) {
+        Thread.sleep(200); // a benchmark measures elapsed time; polling is its clock
+      }
+      Duration untilReady = Duration.ofNanos(System.nanoTime() - start);
+      List<String> requests = cluster.operatorRequests();
+      long writes = requests.stream().filter(OperatorScaleBenchmark::isWrite).count();
+
+      System.gc();
+      long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+
+      awaitQuiet(reconciles);
+      operator.stop();
+      ResyncCounter resynced = new ResyncCounter();
+      AkproxyOperator restarted =
+          new AkproxyOperator(
+              cluster.operatorClient,
+              OperatorSettings.forNamespaces(NS),
+              Clock.systemUTC(),
+              resynced);
+      restarted.start();
+      long resyncStart = System.nanoTime();
+      while (resynced.finished() < count) {
+        Thread.sleep(200);
+      }
+      Duration resyncTime = Duration.ofNanos(System.nanoTime() - resyncStart);
+      long resyncWrites =
+          cluster.operatorRequests().stream().filter(OperatorScaleBenchmark::isWrite).count();
+      awaitQuiet(resynced);
+      restarted.stop();
+      deployments.close();
+      kubelet.shutdownNow();
+
+      System.out.printf(
+          "operator scale benchmark, %d AuthentikProxy resources on the mock API server%n", count);
+      System.out.printf(
+          "  time until all Ready          %8.1f s%n", untilReady.toMillis() / 1000.0);
+      System.out.printf(
+          "  API requests per resource     %8.1f  (%d requests, %d writes)%n",
+          requests.size() / (double) count, requests.size(), writes);
+      System.out.printf(
+          "  heap after GC (whole JVM)     %8.1f MiB  (operator, mock server and clients)%n",
+          heap / 1024.0 / 1024.0);
+      System.out.printf(
+          "  full no-op resync             %8.1f s, %d writes (target 0)%n",
+          resyncTime.toMillis() / 1000.0, resyncWrites);
+    }
+    // The mock server's and informers' threads would keep the JVM alive.
+    System.exit(0);
+  }
+
+  /** Lets the last reconciles finish (stopping interrupts them): a second without any. */
+  private static void awaitQuiet(ResyncCounter reconciles) throws InterruptedException {
+    int seen;
+    do {
+      seen = reconciles.finished();
+      Thread.sleep(1000);
+    } while (reconciles.finished() != seen);
+  }
+
+  private static boolean isWrite(String request) {
+    return MockCluster.WRITES.contains(request.substring(0, request.indexOf(' ')));
+  }
+
+  private static int ready(KubernetesClient kube) {
+    return (int)
+        kube.resources(AuthentikProxy.class).inNamespace(NS).list().getItems().stream()
+            .filter(
+                p ->
+                    StatusModel.find(p.getStatus(), ConditionType.READY)
+                        .map(c -> "True".equals(c.getStatus()))
+                        .orElse(false))
+            .count();
+  }
+
+  /** The Deployment controller's part: every new Deployment gets its pods at once. */
+  private static ResourceEventHandler<Deployment> markAvailable(
+      KubernetesClient kube, ExecutorService executor) {
+    return new ResourceEventHandler<>() {
+      @Override
+      public void onAdd(Deployment deployment) {
+        executor.execute(() -> available(kube, deployment));
+      }
+
+      @Override
+      public void onUpdate(Deployment before, Deployment after) {
+        if (after.getStatus() == null || after.getStatus().getAvailableReplicas() == null) {
+          executor.execute(() -> available(kube, after));
+        }
+      }
+
+      @Override
+      public void onDelete(Deployment deployment, boolean unknown) {}
+    };
+  }
+
+  private static void available(KubernetesClient kube, Deployment deployment) {
+    int replicas =
+        deployment.getSpec().getReplicas() == null ? 1 : deployment.getSpec().getReplicas();
+    try {
+      kube.apps()
+          .deployments()
+          .inNamespace(NS)
+          .withName(deployment.getMetadata().getName())
+          .editStatus(
+              d -> {
+                d.setStatus(
+                    new DeploymentStatusBuilder()
+                        .withReplicas(replicas)
+                        .withReadyReplicas(replicas)
+                        .withAvailableReplicas(replicas)
+                        .build());
+                return d;
+              });
+    } catch (RuntimeException e) {
+      // A lost race with the operator's own write: the update event retries it.
+    }
+  }
+
+  /** Counts finished reconciles. */
+  private static final class ResyncCounter implements Metrics {
+    private final java.util.concurrent.atomic.AtomicInteger finished =
+        new java.util.concurrent.atomic.AtomicInteger();
+
+    @Override
+    public void finishedReconciliation(
+        io.fabric8.kubernetes.api.model.HasMetadata resource, java.util.Map<String, Object> m) {
+      finished.incrementAndGet();
+    }
+
+    int finished() {
+      return finished.get();
+    }
+  }
+}
