@@ -121,6 +121,7 @@ public class AuthentikProxyReconciler implements Reconciler<AuthentikProxy> {
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(Secret.class, AuthentikProxy.class)
                 .withName(SECRETS)
+                .withItemStore(new SecretStore())
                 .withSecondaryToPrimaryMapper(s -> referrers(primaries, SECRET_INDEX, s))
                 .build(),
             context);
