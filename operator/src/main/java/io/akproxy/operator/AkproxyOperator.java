@@ -1,6 +1,5 @@
 package io.akproxy.operator;
 
-import io.akproxy.operator.api.AuthentikProxy;
 import io.akproxy.operator.reconciler.AuthentikProxyReconciler;
 import io.akproxy.operator.reconciler.EventRecorder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -111,10 +110,5 @@ public final class AkproxyOperator {
   /** The namespaces this operator watches ({@code *}: all). */
   public Set<String> namespaces() {
     return namespaces;
-  }
-
-  /** The resource type this operator reconciles, for callers installing the CRD. */
-  public static Class<AuthentikProxy> resourceType() {
-    return AuthentikProxy.class;
   }
 }

@@ -2,7 +2,6 @@ package io.akproxy.operator.model;
 
 import io.akproxy.operator.api.AuthentikProxy;
 import io.akproxy.operator.api.AuthentikProxyStatus;
-import io.akproxy.operator.api.CertificateStatus;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.LoadBalancerIngress;
 import io.fabric8.kubernetes.api.model.Service;
@@ -180,10 +179,5 @@ public final class StatusModel {
               }
             });
     return addresses.isEmpty() ? null : addresses;
-  }
-
-  /** Used by tests and docs: the certificate status the proxy serves, if known. */
-  public static Optional<CertificateStatus> certificate(AuthentikProxy proxy) {
-    return Optional.ofNullable(proxy.getStatus()).map(s -> s.certificate);
   }
 }
