@@ -1,0 +1,79 @@
+package io.akproxy.operator.reconciler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.akproxy.operator.TestCertificates;
+import io.akproxy.operator.TestCertificates.Issued;
+import io.akproxy.operator.TestResources;
+import io.akproxy.operator.model.ConditionType;
+import io.fabric8.kubernetes.api.model.Event;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the operator logs and reports about a resource names it, and never carries key material,
+ * even when the key is the problem.
+ */
+class LogHygieneTest extends OperatorTestBase {
+
+  @Test
+  void linesNameTheResourceAndNoKeyMaterialLeaksIntoLogsEventsOrStatus() {
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    PrintStream original = System.err;
+    Issued other = TestCertificates.issue(List.of("sso.example.com"), Duration.ofDays(30));
+    String garbageKey = other.keyPem().replace("PRIVATE KEY-----\n", "PRIVATE KEY-----\nAAAA");
+    System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    try {
+      kube.resource(
+              TestCertificates.tlsSecret(
+                  NS, TestResources.TLS_SECRET, certificate.certPem(), other.keyPem()))
+          .create();
+      kube.resource(TestResources.authentikService(NS)).create();
+      kube.resource(TestResources.proxy(NS, NAME)).create();
+      await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () ->
+                  assertThat(condition(get(), ConditionType.TLS_READY).getReason())
+                      .isEqualTo("KeyMismatch"));
+      kube.resource(
+              TestCertificates.tlsSecret(
+                  NS, TestResources.TLS_SECRET, certificate.certPem(), garbageKey))
+          .update();
+      await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () ->
+                  assertThat(condition(get(), ConditionType.TLS_READY).getReason())
+                      .isEqualTo("KeyInvalid"));
+    } finally {
+      System.setErr(original);
+    }
+
+    String logs = captured.toString(StandardCharsets.UTF_8);
+    List<String> ours = logs.lines().filter(l -> l.contains("io.akproxy")).toList();
+    assertThat(ours).isNotEmpty();
+    assertThat(ours).allSatisfy(line -> assertThat(line).contains(NS + "/" + NAME));
+
+    List<String> keyLines =
+        other.keyPem().lines().filter(l -> !l.startsWith("-----") && l.length() > 16).toList();
+    String events =
+        String.join(
+            "\n",
+            kube.v1().events().inNamespace(NS).list().getItems().stream()
+                .map(Event::getMessage)
+                .toList());
+    String status = kube.getKubernetesSerialization().asJson(get().getStatus());
+    for (String text : List.of(logs, events, status)) {
+      assertThat(text).doesNotContain("PRIVATE KEY");
+      for (String keyLine : keyLines) {
+        assertThat(text).doesNotContain(keyLine);
+      }
+    }
+  }
+}
