@@ -2,7 +2,6 @@ package io.akproxy.e2e;
 
 import io.akproxy.operator.api.AuthentikProxy;
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.InputStream;
@@ -84,30 +83,8 @@ public final class Demo {
             + " watches namespace "
             + NAMESPACE);
 
-    DemoCertificates.Issued authentikCert =
-        DemoCertificates.selfSigned(List.of("authentik-server"), Duration.ofDays(365));
-    FakeAuthentik authentik = FakeAuthentik.start(authentikCert.serverContext());
+    FakeAuthentik authentik = cluster.startAuthentik();
     resources.add(authentik);
-    client
-        .services()
-        .inNamespace(NAMESPACE)
-        .resource(
-            new ServiceBuilder()
-                .withNewMetadata()
-                .withName("authentik-server")
-                .endMetadata()
-                .withNewSpec()
-                .addNewPort()
-                .withName("https")
-                .withPort(9443)
-                .endPort()
-                .addNewPort()
-                .withName("http")
-                .withPort(9000)
-                .endPort()
-                .endSpec()
-                .build())
-        .create();
     step(
         "Fake authentik (echoes the headers it receives; WebSocket echo under /ws/) on "
             + authentik.url()
@@ -144,9 +121,7 @@ public final class Demo {
             NAME + "-proxy",
             work.resolve("pod"),
             runtimeJar,
-            Map.of(
-                "authentik-server." + NAMESPACE + ".svc.cluster.local:9443",
-                "127.0.0.1:" + authentik.port()));
+            cluster.clusterDns(authentik));
     resources.add(0, pod);
     pod.start(Duration.ofMillis(500));
     boolean ready = await("AuthentikProxy " + NAME + " Ready", () -> isReady(client));

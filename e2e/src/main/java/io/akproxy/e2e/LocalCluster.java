@@ -3,6 +3,7 @@ package io.akproxy.e2e;
 import io.akproxy.operator.AkproxyOperator;
 import io.akproxy.operator.OperatorSettings;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
@@ -12,13 +13,19 @@ import io.fabric8.mockwebserver.MockWebServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * An embedded API server (fabric8's mock server in CRUD mode) with the AuthentikProxy CRD
  * installed, a namespace, and the operator running in-process against it.
  */
 public final class LocalCluster implements AutoCloseable {
+
+  /** The upstream Service's name, as authentik's Helm chart calls it. */
+  public static final String AUTHENTIK_SERVICE = "authentik-server";
 
   /** Where the operator jar carries the generated CRD. */
   static final String CRD_RESOURCE = "META-INF/fabric8/authentikproxies.akproxy.io-v1.yml";
@@ -72,6 +79,45 @@ public final class LocalCluster implements AutoCloseable {
   /** The API server's URL, for a kubeconfig pointing kubectl at it. */
   public String url() {
     return client.getMasterUrl().toString();
+  }
+
+  /**
+   * Starts a fake authentik on loopback and publishes it as the Service {@value #AUTHENTIK_SERVICE}
+   * (ports https 9443, http 9000), as authentik's Helm chart names it.
+   */
+  public FakeAuthentik startAuthentik() throws IOException {
+    FakeAuthentik authentik =
+        FakeAuthentik.start(
+            DemoCertificates.selfSigned(List.of(AUTHENTIK_SERVICE), Duration.ofDays(365))
+                .serverContext());
+    client
+        .services()
+        .inNamespace(namespace)
+        .resource(
+            new ServiceBuilder()
+                .withNewMetadata()
+                .withName(AUTHENTIK_SERVICE)
+                .endMetadata()
+                .withNewSpec()
+                .addNewPort()
+                .withName("https")
+                .withPort(9443)
+                .endPort()
+                .addNewPort()
+                .withName("http")
+                .withPort(9000)
+                .endPort()
+                .endSpec()
+                .build())
+        .create();
+    return authentik;
+  }
+
+  /** What cluster DNS would resolve the fake authentik's Service to: its loopback address. */
+  public Map<String, String> clusterDns(FakeAuthentik authentik) {
+    return Map.of(
+        AUTHENTIK_SERVICE + "." + namespace + ".svc.cluster.local:9443",
+        "127.0.0.1:" + authentik.port());
   }
 
   public CustomResourceDefinition crd() {

@@ -20,11 +20,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -318,11 +316,20 @@ public final class LocalPod implements AutoCloseable {
     client.apps().deployments().inNamespace(namespace).resource(deployment).updateStatus();
   }
 
+  /** A digest of the volume's content: the kubelet rewrites a volume only when it changed. */
   private static String fingerprint(Map<String, byte[]> files) {
-    StringBuilder text = new StringBuilder();
-    new TreeMap<>(files)
-        .forEach((k, v) -> text.append(k).append('=').append(Arrays.hashCode(v)).append(';'));
-    return text.toString();
+    try {
+      java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+      for (Map.Entry<String, byte[]> file : new TreeMap<>(files).entrySet()) {
+        digest.update(file.getKey().getBytes(StandardCharsets.UTF_8));
+        digest.update((byte) 0);
+        digest.update(file.getValue());
+        digest.update((byte) 0);
+      }
+      return java.util.HexFormat.of().formatHex(digest.digest());
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
   }
 
   private static int freePort() {
@@ -330,14 +337,6 @@ public final class LocalPod implements AutoCloseable {
       return socket.getLocalPort();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    }
-  }
-
-  static void deleteQuietly(Path path) {
-    try {
-      Files.deleteIfExists(path);
-    } catch (IOException e) {
-      // best effort
     }
   }
 }

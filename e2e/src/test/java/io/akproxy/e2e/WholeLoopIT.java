@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.akproxy.operator.api.AuthentikProxy;
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -44,26 +43,7 @@ class WholeLoopIT {
   static void startCluster() throws Exception {
     cluster = LocalCluster.start(NAMESPACE);
     client = cluster.client();
-    authentik =
-        FakeAuthentik.start(
-            DemoCertificates.selfSigned(List.of("authentik-server"), Duration.ofDays(30))
-                .serverContext());
-    client
-        .services()
-        .inNamespace(NAMESPACE)
-        .resource(
-            new ServiceBuilder()
-                .withNewMetadata()
-                .withName("authentik-server")
-                .endMetadata()
-                .withNewSpec()
-                .addNewPort()
-                .withName("https")
-                .withPort(9443)
-                .endPort()
-                .endSpec()
-                .build())
-        .create();
+    authentik = cluster.startAuthentik();
   }
 
   @AfterAll
@@ -270,9 +250,7 @@ class WholeLoopIT {
                 name + "-proxy",
                 work.resolve(name),
                 RuntimeProcess.jar(),
-                Map.of(
-                    "authentik-server." + NAMESPACE + ".svc.cluster.local:9443",
-                    "127.0.0.1:" + authentik.port()))
+                cluster.clusterDns(authentik))
             .start(Duration.ofMillis(300));
     toClose.add(pod);
     await()
