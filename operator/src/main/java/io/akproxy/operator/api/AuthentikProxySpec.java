@@ -105,6 +105,12 @@ public class AuthentikProxySpec {
           + ".")
   public Integer replicas;
 
+  @JsonPropertyDescription(
+      "Scale the proxy pods on CPU with a HorizontalPodAutoscaler, which then owns the replica"
+          + " count: spec.replicas is ignored while this is set, and the operator never resets"
+          + " the count the autoscaler chose.")
+  public AutoscalingSpec autoscaling;
+
   @Size(max = 512)
   @JsonPropertyDescription(
       "The proxy runtime image; default: the operator's (AKPROXY_RUNTIME_IMAGE). Changing it"

@@ -36,6 +36,10 @@ public class AuthentikProxyStatus {
   @JsonPropertyDescription("The load balancer's IP addresses or host names, when it has any.")
   public List<String> loadBalancerAddresses;
 
+  @JsonPropertyDescription(
+      "The HorizontalPodAutoscaler that owns the replica count, while spec.autoscaling is set.")
+  public String autoscaler;
+
   @JsonPropertyDescription("sha256 of the rendered proxy.json the proxy pods are given.")
   public String configHash;
 

@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  * value equal to one elsewhere in the object into a {@code copy} (a probe's timeoutSeconds 1 equal
  * to replicas 1), which would make every defaulted child look changed and rewrite it forever.
  */
-final class ChildDrift {
+public final class ChildDrift {
 
   /** Resource quantities compare by value: the API server stores "0.5" as "500m". */
   private static final Pattern QUANTITY_PATH =
@@ -27,7 +27,7 @@ final class ChildDrift {
 
   private ChildDrift() {}
 
-  static boolean matches(
+  public static boolean matches(
       KubernetesSerialization serialization, HasMetadata desired, HasMetadata actual) {
     JsonNode wanted = comparable(serialization, desired);
     JsonNode found = comparable(serialization, actual);

@@ -44,6 +44,8 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import java.util.ArrayList;
@@ -83,7 +85,8 @@ public final class ChildrenModel {
         deployment(proxy, image, config),
         service(proxy),
         serviceAccount(proxy),
-        podDisruptionBudget(proxy));
+        podDisruptionBudget(proxy),
+        autoscaler(proxy));
   }
 
   public static ConfigMap configMap(AuthentikProxy proxy, ProxyConfig config) {
@@ -97,7 +100,9 @@ public final class ChildrenModel {
 
   public static Deployment deployment(
       AuthentikProxy proxy, String defaultImage, ProxyConfig config) {
-    int replicas = SpecDefaults.replicas(proxy);
+    // With an autoscaler the count is its to set: the model leaves it out.
+    Integer replicas =
+        SpecDefaults.autoscaling(proxy).isPresent() ? null : SpecDefaults.replicas(proxy);
     Map<String, String> podAnnotations = new LinkedHashMap<>(SpecDefaults.podAnnotations(proxy));
     return new DeploymentBuilder()
         .withMetadata(metadata(proxy))
@@ -223,7 +228,7 @@ public final class ChildrenModel {
     if (given != null && !given.isEmpty()) {
       return given;
     }
-    if (SpecDefaults.replicas(proxy) <= 1) {
+    if (SpecDefaults.minimumReplicas(proxy) <= 1) {
       return List.of();
     }
     return List.of(
@@ -291,7 +296,36 @@ public final class ChildrenModel {
   }
 
   public static boolean needsDisruptionBudget(AuthentikProxy proxy) {
-    return SpecDefaults.replicas(proxy) > 1;
+    return SpecDefaults.minimumReplicas(proxy) > 1;
+  }
+
+  /** The autoscaler of the Deployment on CPU, when spec.autoscaling is set. */
+  public static Optional<HorizontalPodAutoscaler> autoscaler(AuthentikProxy proxy) {
+    return SpecDefaults.autoscaling(proxy)
+        .map(
+            autoscaling ->
+                new HorizontalPodAutoscalerBuilder()
+                    .withMetadata(metadata(proxy))
+                    .withNewSpec()
+                    .withNewScaleTargetRef()
+                    .withApiVersion("apps/v1")
+                    .withKind("Deployment")
+                    .withName(Names.child(proxy))
+                    .endScaleTargetRef()
+                    .withMinReplicas(autoscaling.minReplicas)
+                    .withMaxReplicas(autoscaling.maxReplicas)
+                    .addNewMetric()
+                    .withType("Resource")
+                    .withNewResource()
+                    .withName("cpu")
+                    .withNewTarget()
+                    .withType("Utilization")
+                    .withAverageUtilization(autoscaling.targetCPUUtilizationPercentage)
+                    .endTarget()
+                    .endResource()
+                    .endMetric()
+                    .endSpec()
+                    .build());
   }
 
   private static ObjectMeta metadata(AuthentikProxy proxy) {

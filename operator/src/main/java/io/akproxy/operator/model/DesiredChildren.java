@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import java.util.Optional;
 
@@ -13,4 +14,5 @@ public record DesiredChildren(
     Deployment deployment,
     Service service,
     ServiceAccount serviceAccount,
-    Optional<PodDisruptionBudget> podDisruptionBudget) {}
+    Optional<PodDisruptionBudget> podDisruptionBudget,
+    Optional<HorizontalPodAutoscaler> autoscaler) {}

@@ -2,6 +2,7 @@ package io.akproxy.operator.model;
 
 import io.akproxy.operator.api.AuthentikProxy;
 import io.akproxy.operator.api.AuthentikProxySpec;
+import io.akproxy.operator.api.AutoscalingSpec;
 import io.akproxy.operator.api.HstsSpec;
 import io.akproxy.operator.api.ServiceSpec;
 import io.akproxy.operator.api.ServiceType;
@@ -51,6 +52,28 @@ public final class SpecDefaults {
 
   public static int replicas(AuthentikProxy proxy) {
     return Objects.requireNonNullElse(spec(proxy).replicas, AuthentikProxySpec.DEFAULT_REPLICAS);
+  }
+
+  /** spec.autoscaling with its defaults filled in, when set. */
+  public static Optional<AutoscalingSpec> autoscaling(AuthentikProxy proxy) {
+    AutoscalingSpec given = spec(proxy).autoscaling;
+    if (given == null) {
+      return Optional.empty();
+    }
+    AutoscalingSpec autoscaling = new AutoscalingSpec();
+    autoscaling.minReplicas =
+        Objects.requireNonNullElse(given.minReplicas, AutoscalingSpec.DEFAULT_MIN_REPLICAS);
+    autoscaling.maxReplicas =
+        Objects.requireNonNullElse(given.maxReplicas, autoscaling.minReplicas);
+    autoscaling.targetCPUUtilizationPercentage =
+        Objects.requireNonNullElse(
+            given.targetCPUUtilizationPercentage, AutoscalingSpec.DEFAULT_TARGET_CPU);
+    return Optional.of(autoscaling);
+  }
+
+  /** The fewest pods that will run: the autoscaler's minimum, or spec.replicas. */
+  public static int minimumReplicas(AuthentikProxy proxy) {
+    return autoscaling(proxy).map(a -> a.minReplicas).orElseGet(() -> replicas(proxy));
   }
 
   public static String image(AuthentikProxy proxy, String defaultImage) {

@@ -35,6 +35,16 @@ public final class StatusModel {
     status.observedGeneration = generation;
 
     status.configHash = assessment.config().map(c -> c.hash()).orElse(previous.configHash);
+    // Applied children say whether there is an autoscaler; otherwise the last one stands.
+    status.autoscaler =
+        assessment.children().isPresent()
+            ? assessment
+                .children()
+                .get()
+                .autoscaler()
+                .map(hpa -> hpa.getMetadata().getName())
+                .orElse(null)
+            : previous.autoscaler;
     status.upstream = assessment.upstream().url().orElse(previous.upstream);
     status.certificate =
         assessment.tls().verdict().holds()
@@ -42,7 +52,7 @@ public final class StatusModel {
             : previous.certificate;
     status.url = url(proxy);
 
-    int desired = SpecDefaults.replicas(proxy);
+    int desired = desiredReplicas(proxy, deployment);
     int ready =
         deployment
             .map(Deployment::getStatus)
@@ -91,8 +101,8 @@ public final class StatusModel {
               ? "Deployment " + name + " is being created"
               : "Deployment " + name + " is not created until the conditions above hold");
     }
-    int desired = SpecDefaults.replicas(proxy);
-    if (desired == 0) {
+    int desired = desiredReplicas(proxy, deployment);
+    if (desired == 0 && SpecDefaults.autoscaling(proxy).isEmpty()) {
       return Verdict.fails(Reason.SCALED_TO_ZERO, "spec.replicas is 0: no proxy pod runs");
     }
     int available =
@@ -112,6 +122,16 @@ public final class StatusModel {
             + " proxy pods available; see kubectl describe deployment "
             + name
             + " and the pods' events");
+  }
+
+  /** spec.replicas, or with an autoscaler the count it set on the Deployment. */
+  static int desiredReplicas(AuthentikProxy proxy, Optional<Deployment> deployment) {
+    if (SpecDefaults.autoscaling(proxy).isEmpty()) {
+      return SpecDefaults.replicas(proxy);
+    }
+    return deployment
+        .map(d -> d.getSpec() == null ? null : d.getSpec().getReplicas())
+        .orElse(SpecDefaults.minimumReplicas(proxy));
   }
 
   private static Verdict ready(Assessment assessment, Verdict available) {

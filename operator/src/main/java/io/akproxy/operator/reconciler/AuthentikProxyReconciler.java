@@ -147,6 +147,8 @@ public class AuthentikProxyReconciler implements Reconciler<AuthentikProxy> {
           .managedWorkflowAndDependentResourceContext()
           .reconcileManagedWorkflow()
           .throwAggregateExceptionIfErrorsPresent();
+      new AutoscalerChild(context.getClient())
+          .apply(proxy, assessment.children().get().autoscaler());
     } else {
       LOG.info(
           "{}/{}: children left as they are: {}",

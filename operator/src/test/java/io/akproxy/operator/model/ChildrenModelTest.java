@@ -215,6 +215,32 @@ class ChildrenModelTest {
   }
 
   @Test
+  void withAutoscalingTheHpaOwnsTheReplicaCount() {
+    AuthentikProxy proxy = proxy();
+    proxy.getSpec().replicas = 7;
+    proxy.getSpec().autoscaling = new io.akproxy.operator.api.AutoscalingSpec();
+    proxy.getSpec().autoscaling.maxReplicas = 6;
+    DesiredChildren children = build(proxy);
+    assertThat(children.deployment().getSpec().getReplicas()).as("left to the autoscaler").isNull();
+    var hpa = children.autoscaler().orElseThrow();
+    assertThat(hpa.getMetadata().getName()).isEqualTo("sso-proxy");
+    assertThat(hpa.getSpec().getScaleTargetRef().getKind()).isEqualTo("Deployment");
+    assertThat(hpa.getSpec().getScaleTargetRef().getName()).isEqualTo("sso-proxy");
+    assertThat(hpa.getSpec().getMinReplicas()).isEqualTo(2);
+    assertThat(hpa.getSpec().getMaxReplicas()).isEqualTo(6);
+    assertThat(hpa.getSpec().getMetrics().get(0).getResource().getName()).isEqualTo("cpu");
+    assertThat(hpa.getSpec().getMetrics().get(0).getResource().getTarget().getAverageUtilization())
+        .isEqualTo(75);
+    assertThat(children.podDisruptionBudget()).as("at least two pods").isPresent();
+
+    proxy.getSpec().autoscaling.minReplicas = 1;
+    assertThat(build(proxy).podDisruptionBudget()).isEmpty();
+    proxy.getSpec().autoscaling = null;
+    assertThat(build(proxy).autoscaler()).isEmpty();
+    assertThat(build(proxy).deployment().getSpec().getReplicas()).isEqualTo(7);
+  }
+
+  @Test
   void theUsersResourcesReplaceTheDefaults() {
     AuthentikProxy proxy = proxy();
     Container defaults = template(proxy).getSpec().getContainers().get(0);

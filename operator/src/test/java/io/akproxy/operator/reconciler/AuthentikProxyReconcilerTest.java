@@ -316,6 +316,76 @@ class AuthentikProxyReconcilerTest extends OperatorTestBase {
   }
 
   @Test
+  void anAutoscaledDeploymentKeepsTheCountTheAutoscalerChose() {
+    kube.resource(TestCertificates.tlsSecret(NS, TestResources.TLS_SECRET, certificate)).create();
+    kube.resource(TestResources.authentikService(NS)).create();
+    AuthentikProxy proxy = TestResources.proxy(NS, NAME);
+    proxy.getSpec().autoscaling = new io.akproxy.operator.api.AutoscalingSpec();
+    proxy.getSpec().autoscaling.minReplicas = 2;
+    proxy.getSpec().autoscaling.maxReplicas = 5;
+    kube.resource(proxy).create();
+    var hpa =
+        awaitChild(io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler.class);
+    assertThat(hpa.getSpec().getMaxReplicas()).isEqualTo(5);
+    await()
+        .atMost(WAIT)
+        .untilAsserted(() -> assertThat(get().getStatus().autoscaler).isEqualTo(CHILD));
+
+    // The autoscaler scales the Deployment to 4: the operator leaves it there.
+    retrying(
+        () ->
+            kube.apps()
+                .deployments()
+                .inNamespace(NS)
+                .withName(CHILD)
+                .edit(
+                    d -> {
+                      d.getSpec().setReplicas(4);
+                      return d;
+                    }));
+    cluster.operatorWrites();
+    assertThat(childWrites(nudgeAndCollectWrites())).isEmpty();
+    assertThat(awaitChild(Deployment.class).getSpec().getReplicas()).isEqualTo(4);
+
+    // A pod-level change rolls the pods and still keeps the autoscaler's count.
+    editProxy(p -> p.getSpec().image = "registry.example/akproxy:2");
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              Deployment deployment = awaitChild(Deployment.class);
+              assertThat(
+                      deployment
+                          .getSpec()
+                          .getTemplate()
+                          .getSpec()
+                          .getContainers()
+                          .get(0)
+                          .getImage())
+                  .isEqualTo("registry.example/akproxy:2");
+              assertThat(deployment.getSpec().getReplicas()).isEqualTo(4);
+            });
+
+    // Autoscaling off: the autoscaler goes and spec.replicas counts again.
+    editProxy(p -> p.getSpec().autoscaling = null);
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              assertThat(
+                      kube.autoscaling()
+                          .v2()
+                          .horizontalPodAutoscalers()
+                          .inNamespace(NS)
+                          .withName(CHILD)
+                          .get())
+                  .isNull();
+              assertThat(awaitChild(Deployment.class).getSpec().getReplicas()).isEqualTo(2);
+              assertThat(get().getStatus().autoscaler).isNull();
+            });
+  }
+
+  @Test
   void oneReplicaRemovesTheDisruptionBudget() {
     createSecretServiceAndProxy();
     awaitChild(PodDisruptionBudget.class);
