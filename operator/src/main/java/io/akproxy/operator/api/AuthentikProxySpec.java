@@ -111,6 +111,11 @@ public class AuthentikProxySpec {
           + " the count the autoscaler chose.")
   public AutoscalingSpec autoscaling;
 
+  @JsonPropertyDescription(
+      "When set, a NetworkPolicy for the proxy pods: HTTPS and HTTP open, the admin port only"
+          + " from the namespaces named, egress only to authentik and DNS.")
+  public NetworkPolicySpec networkPolicy;
+
   @Size(max = 512)
   @JsonPropertyDescription(
       "The proxy runtime image; default: the operator's (AKPROXY_RUNTIME_IMAGE). Changing it"

@@ -40,6 +40,9 @@ public class AuthentikProxyStatus {
       "The HorizontalPodAutoscaler that owns the replica count, while spec.autoscaling is set.")
   public String autoscaler;
 
+  @JsonPropertyDescription("The NetworkPolicy of the proxy pods, while spec.networkPolicy is set.")
+  public String networkPolicy;
+
   @JsonPropertyDescription("sha256 of the rendered proxy.json the proxy pods are given.")
   public String configHash;
 

@@ -47,7 +47,7 @@ public record Assessment(
         tls,
         upstream,
         Optional.of(config),
-        Optional.of(ChildrenModel.build(proxy, config, defaultImage)));
+        Optional.of(ChildrenModel.build(proxy, config, defaultImage, facts.upstreamService())));
   }
 
   private static Verdict accepted(AuthentikProxy proxy, List<ConfigError> errors) {

@@ -80,13 +80,22 @@ public final class ChildrenModel {
   private ChildrenModel() {}
 
   public static DesiredChildren build(AuthentikProxy proxy, ProxyConfig config, String image) {
+    return build(proxy, config, image, Optional.empty());
+  }
+
+  /**
+   * @param upstreamService the upstream Service, whose pods the NetworkPolicy lets the proxy reach
+   */
+  public static DesiredChildren build(
+      AuthentikProxy proxy, ProxyConfig config, String image, Optional<Service> upstreamService) {
     return new DesiredChildren(
         configMap(proxy, config),
         deployment(proxy, image, config),
         service(proxy),
         serviceAccount(proxy),
         podDisruptionBudget(proxy),
-        autoscaler(proxy));
+        autoscaler(proxy),
+        NetworkPolicyModel.build(proxy, config.upstream().url(), upstreamService));
   }
 
   public static ConfigMap configMap(AuthentikProxy proxy, ProxyConfig config) {
@@ -328,7 +337,7 @@ public final class ChildrenModel {
                     .build());
   }
 
-  private static ObjectMeta metadata(AuthentikProxy proxy) {
+  static ObjectMeta metadata(AuthentikProxy proxy) {
     return new ObjectMetaBuilder()
         .withName(Names.child(proxy))
         .withNamespace(proxy.getMetadata().getNamespace())

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import java.util.Optional;
 
@@ -15,4 +16,5 @@ public record DesiredChildren(
     Service service,
     ServiceAccount serviceAccount,
     Optional<PodDisruptionBudget> podDisruptionBudget,
-    Optional<HorizontalPodAutoscaler> autoscaler) {}
+    Optional<HorizontalPodAutoscaler> autoscaler,
+    Optional<NetworkPolicy> networkPolicy) {}

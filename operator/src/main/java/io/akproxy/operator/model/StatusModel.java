@@ -45,6 +45,15 @@ public final class StatusModel {
                 .map(hpa -> hpa.getMetadata().getName())
                 .orElse(null)
             : previous.autoscaler;
+    status.networkPolicy =
+        assessment.children().isPresent()
+            ? assessment
+                .children()
+                .get()
+                .networkPolicy()
+                .map(policy -> policy.getMetadata().getName())
+                .orElse(null)
+            : previous.networkPolicy;
     status.upstream = assessment.upstream().url().orElse(previous.upstream);
     status.certificate =
         assessment.tls().verdict().holds()

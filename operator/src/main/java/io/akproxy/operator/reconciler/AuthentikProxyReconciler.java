@@ -12,6 +12,7 @@ import io.akproxy.operator.dependent.ServiceDependent;
 import io.akproxy.operator.model.Assessment;
 import io.akproxy.operator.model.CertificateInfo;
 import io.akproxy.operator.model.ClusterFacts;
+import io.akproxy.operator.model.DesiredChildren;
 import io.akproxy.operator.model.SpecDefaults;
 import io.akproxy.operator.model.StatusModel;
 import io.akproxy.operator.model.TlsSecretInspector;
@@ -20,6 +21,8 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -147,8 +150,12 @@ public class AuthentikProxyReconciler implements Reconciler<AuthentikProxy> {
           .managedWorkflowAndDependentResourceContext()
           .reconcileManagedWorkflow()
           .throwAggregateExceptionIfErrorsPresent();
-      new AutoscalerChild(context.getClient())
-          .apply(proxy, assessment.children().get().autoscaler());
+      DesiredChildren children = assessment.children().get();
+      AuthentikProxyStatus status = proxy.getStatus();
+      new UnwatchedChild<>(context.getClient(), HorizontalPodAutoscaler.class)
+          .apply(proxy, children.autoscaler(), status != null && status.autoscaler != null);
+      new UnwatchedChild<>(context.getClient(), NetworkPolicy.class)
+          .apply(proxy, children.networkPolicy(), status != null && status.networkPolicy != null);
     } else {
       LOG.info(
           "{}/{}: children left as they are: {}",

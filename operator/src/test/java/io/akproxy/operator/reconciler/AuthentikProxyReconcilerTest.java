@@ -386,6 +386,44 @@ class AuthentikProxyReconcilerTest extends OperatorTestBase {
   }
 
   @Test
+  void aNetworkPolicyIsCreatedOnRequestAndRemovedWithTheField() {
+    createSecretServiceAndProxy();
+    awaitChild(Deployment.class);
+    editProxy(
+        p -> {
+          p.getSpec().networkPolicy = new io.akproxy.operator.api.NetworkPolicySpec();
+          p.getSpec().networkPolicy.adminFromNamespaces = List.of("monitoring");
+        });
+    var policy = awaitChild(io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class);
+    assertThat(policy.getSpec().getIngress()).hasSize(2);
+    assertThat(policy.getMetadata().getOwnerReferences())
+        .singleElement()
+        .satisfies(o -> assertThat(o.getController()).isTrue());
+    await()
+        .atMost(WAIT)
+        .untilAsserted(() -> assertThat(get().getStatus().networkPolicy).isEqualTo(CHILD));
+
+    markAvailable(2);
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> assertThat(condition(get(), ConditionType.READY).getStatus()).isEqualTo("True"));
+    cluster.operatorWrites();
+    assertThat(nudgeAndCollectWrites()).as("a matching policy is not rewritten").isEmpty();
+
+    editProxy(p -> p.getSpec().networkPolicy = null);
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              assertThat(
+                      kube.network().v1().networkPolicies().inNamespace(NS).withName(CHILD).get())
+                  .isNull();
+              assertThat(get().getStatus().networkPolicy).isNull();
+            });
+  }
+
+  @Test
   void oneReplicaRemovesTheDisruptionBudget() {
     createSecretServiceAndProxy();
     awaitChild(PodDisruptionBudget.class);
