@@ -9,6 +9,8 @@ import io.akproxy.operator.OperatorSettings;
 import io.akproxy.operator.TestCertificates;
 import io.akproxy.operator.TestResources;
 import io.akproxy.operator.api.AuthentikProxy;
+import io.akproxy.operator.api.AutoscalingSpec;
+import io.akproxy.operator.api.NetworkPolicySpec;
 import io.akproxy.operator.model.ConditionType;
 import io.akproxy.operator.model.Names;
 import io.akproxy.operator.model.StatusModel;
@@ -155,6 +157,41 @@ class RbacTest {
                         .getData()
                         .get(Names.CONFIG_KEY)
                         .contains("10.0.0.0/8"));
+        await()
+            .atMost(WAIT)
+            .ignoreException(io.fabric8.kubernetes.client.KubernetesClientException.class)
+            .until(
+                () ->
+                    kube.resources(AuthentikProxy.class)
+                            .inNamespace(NS)
+                            .withName("sso")
+                            .edit(
+                                p -> {
+                                  p.getSpec().autoscaling = new AutoscalingSpec();
+                                  p.getSpec().autoscaling.maxReplicas = 4;
+                                  p.getSpec().networkPolicy = new NetworkPolicySpec();
+                                  p.getSpec().networkPolicy.adminFromNamespaces =
+                                      List.of("monitoring");
+                                  return p;
+                                })
+                        != null);
+        await().atMost(WAIT).until(() -> autoscalerAndPolicy(kube) == 2);
+        await()
+            .atMost(WAIT)
+            .ignoreException(io.fabric8.kubernetes.client.KubernetesClientException.class)
+            .until(
+                () ->
+                    kube.resources(AuthentikProxy.class)
+                            .inNamespace(NS)
+                            .withName("sso")
+                            .edit(
+                                p -> {
+                                  p.getSpec().autoscaling = null;
+                                  p.getSpec().networkPolicy = null;
+                                  return p;
+                                })
+                        != null);
+        await().atMost(WAIT).until(() -> autoscalerAndPolicy(kube) == 0);
       } finally {
         operator.stop();
       }
@@ -163,6 +200,20 @@ class RbacTest {
       }
     }
     return needed;
+  }
+
+  /** How many of the resource's HorizontalPodAutoscaler and NetworkPolicy exist. */
+  private static int autoscalerAndPolicy(io.fabric8.kubernetes.client.KubernetesClient kube) {
+    String name = Names.child("sso");
+    int count = 0;
+    if (kube.autoscaling().v2().horizontalPodAutoscalers().inNamespace(NS).withName(name).get()
+        != null) {
+      count++;
+    }
+    if (kube.network().v1().networkPolicies().inNamespace(NS).withName(name).get() != null) {
+      count++;
+    }
+    return count;
   }
 
   private static void awaitTls(io.fabric8.kubernetes.client.KubernetesClient kube, String reason) {
