@@ -30,14 +30,43 @@ class DeployManifestsTest {
 
   @BeforeAll
   static void render() throws Exception {
+    objects = kustomize(DEPLOY);
+  }
+
+  @Test
+  void theClusterWideOverlayTradesTheNamespacedRoleForAClusterRole() throws Exception {
+    List<HasMetadata> clusterWide = kustomize(DEPLOY.resolve("cluster-wide"));
+
+    assertThat(clusterWide)
+        .extracting(
+            o ->
+                o.getKind()
+                    + "/"
+                    + o.getMetadata().getNamespace()
+                    + "/"
+                    + o.getMetadata().getName())
+        .contains("ClusterRole/null/akproxy-operator", "ClusterRoleBinding/null/akproxy-operator")
+        .doesNotContain(
+            "Role/authentik/akproxy-operator", "RoleBinding/authentik/akproxy-operator");
+    Deployment operator =
+        clusterWide.stream()
+            .filter(Deployment.class::isInstance)
+            .map(Deployment.class::cast)
+            .findFirst()
+            .orElseThrow();
+    assertThat(operator.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+        .anyMatch(e -> e.getName().equals("AKPROXY_WATCH_NAMESPACES") && e.getValue().equals("*"));
+  }
+
+  private static List<HasMetadata> kustomize(Path dir) throws Exception {
     Process kustomize =
-        new ProcessBuilder("kubectl", "kustomize", DEPLOY.toString())
+        new ProcessBuilder("kubectl", "kustomize", dir.toString())
             .redirectErrorStream(true)
             .start();
     String yaml = new String(kustomize.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(kustomize.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(kustomize.exitValue()).as("kubectl kustomize deploy/: %s", yaml).isZero();
-    objects = parse(yaml);
+    assertThat(kustomize.exitValue()).as("kubectl kustomize %s: %s", dir, yaml).isZero();
+    return parse(yaml);
   }
 
   @Test
