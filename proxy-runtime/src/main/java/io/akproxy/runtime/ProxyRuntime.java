@@ -110,7 +110,7 @@ public final class ProxyRuntime implements SnapshotSource, RuntimeView, ReloadTa
             updated -> {
               current.set(Snapshot.of(next, upstream));
               if (upstream != previous.upstream()) {
-                previous.upstream().retire(gracePeriodMillis(config));
+                previous.upstream().retire(UpstreamClient.RETIRE_GRACE_MILLIS);
               }
               List<String> restart = ConfigChanges.restartRequired(listening, config);
               status.updateAndGet(s -> s.applied(options.clock().instant(), restart));

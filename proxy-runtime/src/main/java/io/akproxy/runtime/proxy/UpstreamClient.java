@@ -37,6 +37,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class UpstreamClient {
 
+  /**
+   * How long a replaced client lets its in-flight requests finish. Its connections close as soon as
+   * they are idle, so this only bounds a request that hangs; it must not cut a slow download short.
+   */
+  public static final long RETIRE_GRACE_MILLIS = 10 * 60 * 1000L;
+
   /** Authentik's responses can carry several large cookies. */
   static final int MAX_RESPONSE_HEADER_BYTES = 64 * 1024;
 
@@ -53,6 +59,8 @@ public final class UpstreamClient {
   private final AtomicInteger openConnections = new AtomicInteger();
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger tunnels = new AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicBoolean upgradesClosed =
+      new java.util.concurrent.atomic.AtomicBoolean();
   private volatile boolean retired;
   private volatile long retireGraceMillis;
 
@@ -193,7 +201,7 @@ public final class UpstreamClient {
   }
 
   private void retireIfDone() {
-    if (retired && tunnels.get() == 0) {
+    if (retired && tunnels.get() == 0 && upgradesClosed.compareAndSet(false, true)) {
       upgrades.shutdown(retireGraceMillis, TimeUnit.MILLISECONDS);
     }
   }

@@ -58,7 +58,7 @@ class AdminTest {
       Answer.get(https, proxy.httpsPort(), "/");
       Answer.get(https, proxy.httpsPort(), "/");
       Answer.get(https, proxy.httpsPort(), "/status/404");
-      Answer.get(Clients.plainHttp(vertx), proxy.httpPort(), "/");
+      Answer.get(admin, proxy.httpPort(), "/");
 
       Answer metrics = Answer.get(admin, proxy.adminPort(), "/metrics");
       assertThat(metrics.header("content-type")).startsWith("text/plain; version=0.0.4");

@@ -12,6 +12,7 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -31,6 +32,8 @@ class HstsTest {
   private static ProxyFixture proxy;
   private static HttpClient h1;
   private static HttpClient h2;
+  private static HttpClient plain;
+  private static WebSocketClient webSockets;
 
   @BeforeAll
   static void start() throws Exception {
@@ -43,6 +46,9 @@ class HstsTest {
             .start();
     h1 = Clients.http(vertx, HttpVersion.HTTP_1_1);
     h2 = Clients.http(vertx, HttpVersion.HTTP_2);
+    // Held in fields: Vert.x closes clients nobody references any more, even mid-request.
+    plain = Clients.plainHttp(vertx);
+    webSockets = Clients.webSocket(vertx);
   }
 
   @AfterAll
@@ -98,7 +104,7 @@ class HstsTest {
   @Test
   void onWebSocketUpgrades() throws Exception {
     WebSocket ws =
-        Clients.webSocket(vertx)
+        webSockets
             .connect(
                 new WebSocketConnectOptions()
                     .setPort(proxy.httpsPort())
@@ -133,7 +139,7 @@ class HstsTest {
 
   @Test
   void neverOnPlainHttp() {
-    Answer redirect = Answer.get(Clients.plainHttp(vertx), proxy.httpPort(), "/");
+    Answer redirect = Answer.get(plain, proxy.httpPort(), "/");
     assertThat(redirect.status()).isEqualTo(301);
     assertThat(redirect.header("strict-transport-security")).isNull();
   }

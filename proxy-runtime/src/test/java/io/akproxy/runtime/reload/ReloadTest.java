@@ -1,0 +1,304 @@
+package io.akproxy.runtime.reload;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.akproxy.config.Forwarding;
+import io.akproxy.config.Listeners;
+import io.akproxy.config.ProxyConfig;
+import io.akproxy.config.Tls;
+import io.akproxy.config.Upstream;
+import io.akproxy.runtime.support.AdminProbe;
+import io.akproxy.runtime.support.Answer;
+import io.akproxy.runtime.support.Clients;
+import io.akproxy.runtime.support.ProxyFixture;
+import io.akproxy.runtime.support.TestPki;
+import io.akproxy.runtime.support.UpstreamStub;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import javax.net.ssl.SSLSocket;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Issue 4: live reload of the mounted files, laid out and swapped as kubelet does. */
+class ReloadTest {
+
+  // Generous: on a loaded machine a poll and a debounce can take a while; a pass takes ~1 s.
+  private static final Duration RELOADED = Duration.ofSeconds(20);
+
+  private static Vertx vertx;
+  private static HttpClient h1;
+  private static UpstreamStub upstream;
+
+  @TempDir Path root;
+  private ProxyFixture proxy;
+
+  @BeforeAll
+  static void clients() {
+    vertx = Vertx.vertx();
+    h1 = Clients.http(vertx, HttpVersion.HTTP_1_1);
+    upstream = UpstreamStub.plain();
+  }
+
+  @AfterAll
+  static void stop() {
+    upstream.close();
+    vertx.close();
+  }
+
+  @BeforeEach
+  void start() throws Exception {
+    proxy = ProxyFixture.builder(root).upstream(upstream).reload().start();
+  }
+
+  @AfterEach
+  void close() {
+    proxy.close();
+  }
+
+  private JsonObject status() {
+    return AdminProbe.status(proxy.adminPort());
+  }
+
+  private long applied() {
+    return status().getJsonObject("reloads").getLong("applied");
+  }
+
+  private long failed() {
+    return status().getJsonObject("reloads").getLong("failed");
+  }
+
+  /** The serial a brand-new TLS connection is served. */
+  private String servedSerial() {
+    try (SSLSocket socket = Clients.tls(proxy.httpsPort())) {
+      return ((X509Certificate) socket.getSession().getPeerCertificates()[0])
+          .getSerialNumber()
+          .toString(16);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Map<String, String> tlsFiles(TestPki.Issued leaf, String keyPem) {
+    return Map.of("tls.crt", TestPki.get().chainPem(leaf), "tls.key", keyPem);
+  }
+
+  private static Map<String, String> tlsFiles(TestPki.Issued leaf) {
+    return tlsFiles(leaf, TestPki.keyPem(leaf.keys().getPrivate(), TestPki.KeyFormat.PKCS8));
+  }
+
+  private static TestPki.Issued newLeaf() {
+    return TestPki.get().leaf(TestPki.ec(), ProxyFixture.SERVER_NAME, "localhost");
+  }
+
+  @Test
+  void servesANewCertificateAfterASwapAndLeavesOpenConnectionsAlone() throws Exception {
+    String before = servedSerial();
+    try (SSLSocket open = Clients.tls(proxy.httpsPort())) {
+      TestPki.Issued next = newLeaf();
+      proxy.tlsVolume().update(tlsFiles(next));
+      await().atMost(RELOADED).until(() -> servedSerial().equals(next.serialHex()));
+      assertThat(status().getJsonObject("certificate").getString("serial"))
+          .isEqualTo(next.serialHex());
+      assertThat(status().getJsonObject("lastReload").getString("result")).isEqualTo("ok");
+      assertThat(applied()).isEqualTo(1);
+      String metrics = AdminProbe.metrics(proxy.adminPort());
+      assertThat(metrics)
+          .contains(
+              "akproxy_certificate_not_after_seconds "
+                  + next.certificate().getNotAfter().toInstant().getEpochSecond())
+          .contains("akproxy_reloads_total{result=\"applied\"} 1");
+      // The connection opened before the swap keeps its session and still works.
+      String response =
+          Clients.exchange(open, "GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+      assertThat(response).startsWith("HTTP/1.1 200 ");
+      assertThat(
+              ((X509Certificate) open.getSession().getPeerCertificates()[0])
+                  .getSerialNumber()
+                  .toString(16))
+          .isEqualTo(before);
+    }
+  }
+
+  @Test
+  void keepsTheLastGoodCertificateWhenTheNewOneIsBrokenExpiredOrMismatched() {
+    String serial = servedSerial();
+    TestPki.Issued other = newLeaf();
+    TestPki.Issued expired = TestPki.get().expiredLeaf(TestPki.ec(), ProxyFixture.SERVER_NAME);
+    List<Map<String, String>> bad =
+        List.of(
+            Map.of("tls.crt", "-----BEGIN CERTIFICATE-----\nnot base64!\n", "tls.key", "x"),
+            tlsFiles(expired),
+            tlsFiles(other, TestPki.keyPem(TestPki.ec().getPrivate(), TestPki.KeyFormat.PKCS8)));
+    List<String> reasons =
+        List.of("no PEM certificate found", "the certificate expired at", "does not match");
+    for (int i = 0; i < bad.size(); i++) {
+      long failedBefore = failed();
+      proxy.tlsVolume().update(bad.get(i));
+      await().atMost(RELOADED).until(() -> failed() == failedBefore + 1);
+      JsonObject lastReload = status().getJsonObject("lastReload");
+      assertThat(lastReload.getString("result")).isEqualTo("failed");
+      assertThat(lastReload.getString("error"))
+          .contains(root.resolve("tls").toString())
+          .contains(reasons.get(i))
+          .doesNotContain("PRIVATE KEY-----");
+      assertThat(servedSerial()).isEqualTo(serial);
+      assertThat(Answer.get(h1, proxy.httpsPort(), "/").status()).isEqualTo(200);
+    }
+    assertThat(applied()).isZero();
+    assertThat(AdminProbe.metrics(proxy.adminPort()))
+        .contains("akproxy_reloads_total{result=\"failed\"} 3")
+        .contains("akproxy_last_reload_success 0");
+    assertThat(AdminProbe.get(proxy.adminPort(), "/readyz").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void keepsTheLastGoodConfigurationThenAppliesTheFixedOne() {
+    proxy.configVolume().update(Map.of("proxy.json", "{\"version\": 1, \"tls\": {\"hsts\": 5}"));
+    await().atMost(RELOADED).until(() -> failed() == 1);
+    assertThat(status().getJsonObject("lastReload").getString("error"))
+        .contains(root.resolve("config/proxy.json").toString())
+        .contains("not valid JSON");
+
+    ProxyConfig invalid = proxy.config().withPathPrefix("no-slashes");
+    proxy.writeConfig(invalid);
+    await().atMost(RELOADED).until(() -> failed() == 2);
+    assertThat(status().getJsonObject("lastReload").getString("error")).contains("pathPrefix");
+    assertThat(Answer.get(h1, proxy.httpsPort(), "/").header("strict-transport-security"))
+        .isEqualTo("max-age=63072000");
+
+    ProxyConfig fixed =
+        proxy
+            .config()
+            .withTls(
+                new Tls(
+                    proxy.config().tls().certFile(),
+                    proxy.config().tls().keyFile(),
+                    Tls.TLS_1_3,
+                    true,
+                    new Tls.Hsts(600, false, false)));
+    proxy.writeConfig(fixed);
+    await().atMost(RELOADED).until(() -> applied() == 1);
+    assertThat(Answer.get(h1, proxy.httpsPort(), "/").header("strict-transport-security"))
+        .isEqualTo("max-age=600");
+    assertThat(status().getString("configHash")).isEqualTo(fixed.hash());
+    assertThat(status().getJsonObject("lastReload").getString("result")).isEqualTo("ok");
+  }
+
+  @Test
+  void appliesTrustedProxyAndUpstreamChangesToNewRequests() throws Exception {
+    upstream.clear();
+    Answer.send(
+        h1,
+        Answer.request(io.vertx.core.http.HttpMethod.GET, proxy.httpsPort(), "/")
+            .putHeader("x-forwarded-for", "203.0.113.1"),
+        null);
+    assertThat(upstream.last().header("x-forwarded-for")).isEqualTo("127.0.0.1");
+
+    proxy.writeConfig(proxy.config().withForwarding(new Forwarding(List.of("127.0.0.0/8"), false)));
+    await().atMost(RELOADED).until(() -> applied() == 1);
+    Answer.send(
+        h1,
+        Answer.request(io.vertx.core.http.HttpMethod.GET, proxy.httpsPort(), "/")
+            .putHeader("x-forwarded-for", "203.0.113.1"),
+        null);
+    assertThat(upstream.last().header("x-forwarded-for")).isEqualTo("203.0.113.1, 127.0.0.1");
+
+    try (UpstreamStub second = UpstreamStub.plain()) {
+      Upstream u = proxy.config().upstream();
+      proxy.writeConfig(
+          proxy
+              .config()
+              .withUpstream(
+                  new Upstream(
+                      second.url(),
+                      u.tls(),
+                      u.keepAlive(),
+                      u.connectTimeoutSeconds(),
+                      u.responseTimeoutSeconds())));
+      await().atMost(RELOADED).until(() -> applied() == 2);
+      assertThat(Answer.get(h1, proxy.httpsPort(), "/").status()).isEqualTo(200);
+      assertThat(second.received()).hasSize(1);
+    }
+  }
+
+  @Test
+  void aBurstOfChangesIsOneReload() throws Exception {
+    TestPki.Issued next = newLeaf();
+    ProxyConfig changed = proxy.config().withPathPrefix("/authentik/");
+    proxy.tlsVolume().update(tlsFiles(newLeaf()));
+    proxy.writeConfig(changed);
+    proxy.tlsVolume().update(tlsFiles(next));
+    await().atMost(RELOADED).until(() -> applied() >= 1);
+    // Longer than the debounce and a poll interval: nothing else is coming.
+    Thread.sleep(1500);
+    assertThat(applied()).isEqualTo(1);
+    assertThat(failed()).isZero();
+    assertThat(servedSerial()).isEqualTo(next.serialHex());
+    assertThat(status().getString("configHash")).isEqualTo(changed.hash());
+  }
+
+  @Test
+  void reportsThatAListenerPortChangeNeedsARestartAndKeepsServing() {
+    Listeners l = proxy.config().listeners();
+    proxy.writeConfig(
+        proxy
+            .config()
+            .withListeners(
+                new Listeners(
+                    l.bindAddress(),
+                    new Listeners.Https(l.https().port() + 1),
+                    l.http(),
+                    l.admin())));
+    await().atMost(RELOADED).until(() -> applied() == 1);
+    assertThat(status().getBoolean("restartRequired")).isTrue();
+    assertThat(AdminProbe.metrics(proxy.adminPort())).contains("akproxy_restart_required 1");
+    assertThat(Answer.get(h1, proxy.httpsPort(), "/").status()).isEqualTo(200);
+  }
+
+  @Test
+  void picksUpFilesThatAppearLaterAndPlainInPlaceRewrites() throws Exception {
+    // A CA file in a directory that does not exist yet: rejected, then found by the poll.
+    Path caDir = root.resolve("upstream-ca");
+    Path ca = caDir.resolve("ca.crt");
+    Upstream u = proxy.config().upstream();
+    ProxyConfig withCa =
+        proxy
+            .config()
+            .withUpstream(
+                new Upstream(
+                    u.url(),
+                    new Upstream.UpstreamTls(true, ca.toString(), null),
+                    u.keepAlive(),
+                    u.connectTimeoutSeconds(),
+                    u.responseTimeoutSeconds()));
+    proxy.writeConfig(withCa);
+    await().atMost(RELOADED).until(() -> failed() == 1);
+    assertThat(status().getJsonObject("lastReload").getString("error"))
+        .isEqualTo(ca + ": no such file");
+    Files.createDirectories(caDir);
+    Files.writeString(ca, TestPki.get().rootPem());
+    await().atMost(RELOADED).until(() -> applied() == 1);
+
+    // proxy.json as a plain file rewritten in place, not a kubelet symlink swap.
+    Path config = proxy.configVolume().file("proxy.json");
+    Files.delete(config);
+    Files.writeString(config, withCa.withPathPrefix("/a/").render());
+    await().atMost(RELOADED).until(() -> applied() == 2);
+    Files.writeString(config, withCa.withPathPrefix("/b/").render());
+    await().atMost(RELOADED).until(() -> applied() == 3);
+    assertThat(status().getString("configHash")).isEqualTo(withCa.withPathPrefix("/b/").hash());
+  }
+}

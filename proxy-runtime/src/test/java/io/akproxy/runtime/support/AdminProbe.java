@@ -1,0 +1,50 @@
+package io.akproxy.runtime.support;
+
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/**
+ * Reads the admin endpoints with the JDK's client. Tests poll these in Awaitility loops from the
+ * test thread, where a Vert.x client's callbacks hop through the event loop's task queue and can
+ * stall for seconds on a loaded machine; a plain blocking client does not.
+ */
+public final class AdminProbe {
+
+  private static final HttpClient CLIENT =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private AdminProbe() {}
+
+  public static HttpResponse<String> get(int port, String path) {
+    try {
+      return CLIENT.send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+              .timeout(Duration.ofSeconds(5))
+              .build(),
+          HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public static JsonObject status(int port) {
+    return new JsonObject(get(port, "/status").body());
+  }
+
+  public static String metrics(int port) {
+    return get(port, "/metrics").body();
+  }
+
+  public static long reloadsApplied(int port) {
+    return status(port).getJsonObject("reloads").getLong("applied");
+  }
+}
