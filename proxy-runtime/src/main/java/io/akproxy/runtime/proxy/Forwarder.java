@@ -42,6 +42,16 @@ final class Forwarder {
   private void send(
       Exchange exchange, UpstreamClient upstream, HttpClientRequest outgoing, long started) {
     HttpServerRequest request = exchange.request();
+    // Failures arrive through response(); without a handler Vert.x also logs each one as SEVERE
+    // with a stack trace, so every client that resets a stream would write to the log.
+    outgoing.exceptionHandler(ignored -> {});
+    if (request.response().closed()) {
+      // The client left while the upstream request was being set up (an HTTP/2 stream reset, as
+      // in a rapid-reset flood): nothing to send, and its body can no longer be read.
+      outgoing.reset();
+      upstream.finished(null);
+      return;
+    }
     outgoing.authority(request.authority());
     RequestHeaders.copy(
         request.headers(),
@@ -69,6 +79,9 @@ final class Forwarder {
       return;
     }
     HttpClientResponse incoming = answered.result();
+    // A reset (the client left) echoes on authentik's response as an exception: expected, and
+    // without a handler Vert.x logs it as SEVERE, once per reset stream.
+    incoming.exceptionHandler(ignored -> {});
     exchange.upstreamResponded(System.nanoTime() - started);
     HttpServerRequest request = exchange.request();
     HttpServerResponse response = request.response();
@@ -92,6 +105,8 @@ final class Forwarder {
             sent -> {
               if (sent.failed()) {
                 // One side broke mid-body: the other must not wait for bytes that will never come.
+                // (The pipe removed the handler set above.)
+                incoming.exceptionHandler(ignored -> {});
                 outgoing.reset();
                 response.reset();
                 upstream.finished(null);
