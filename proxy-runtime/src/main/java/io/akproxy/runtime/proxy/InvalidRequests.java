@@ -1,5 +1,6 @@
 package io.akproxy.runtime.proxy;
 
+import io.akproxy.runtime.wire.RequestRejected;
 import io.netty.handler.codec.TooLongFrameException;
 import io.vertx.core.http.HttpServerRequest;
 
@@ -10,6 +11,9 @@ final class InvalidRequests {
 
   static Rejection rejection(HttpServerRequest request) {
     Throwable cause = request.decoderResult().cause();
+    if (cause instanceof RequestRejected rejected) {
+      return new Rejection(rejected.status(), rejected.body(), null, true);
+    }
     String name = cause == null ? "" : cause.getClass().getSimpleName();
     if (name.equals("TooLongHttpLineException")) {
       return new Rejection(414, "414 URI Too Long\n", null, true);

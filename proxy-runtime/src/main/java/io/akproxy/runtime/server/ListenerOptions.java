@@ -31,6 +31,11 @@ public final class ListenerOptions {
           "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
           "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
 
+  /** Stream resets an HTTP/2 client may send per window before it is cut off (rapid reset). */
+  static final int HTTP2_MAX_RESETS_PER_WINDOW = 200;
+
+  static final int HTTP2_RESET_WINDOW_SECONDS = 30;
+
   private ListenerOptions() {}
 
   public static HttpServerOptions https(
@@ -53,7 +58,12 @@ public final class ListenerOptions {
             .setInitialSettings(
                 new Http2Settings()
                     .setMaxConcurrentStreams(limits.http2MaxConcurrentStreams())
-                    .setMaxHeaderListSize(limits.maxHeaderBytes()));
+                    .setMaxHeaderListSize(limits.maxHeaderBytes()))
+            // Rapid reset (CVE-2023-44487): a connection resetting more streams than this per
+            // window gets GOAWAY ENHANCE_YOUR_CALM. Vert.x's defaults, set here so they are ours.
+            .setHttp2RstFloodMaxRstFramePerWindow(HTTP2_MAX_RESETS_PER_WINDOW)
+            .setHttp2RstFloodWindowDuration(HTTP2_RESET_WINDOW_SECONDS)
+            .setHttp2RstFloodWindowDurationTimeUnit(TimeUnit.SECONDS);
     CIPHER_SUITES.forEach(options::addEnabledCipherSuite);
     return options;
   }
@@ -95,6 +105,9 @@ public final class ListenerOptions {
         .setCompressionSupported(false)
         .setDecompressionSupported(false)
         .setHandle100ContinueAutomatically(true)
+        // No cleartext HTTP/2 (h2c upgrade or prior knowledge) on the plain listener; the TLS
+        // listener only ever negotiates h2 through ALPN.
+        .setHttp2ClearTextEnabled(false)
         .setUseProxyProtocol(config.forwarding().proxyProtocol())
         .setProxyProtocolTimeout(limits.headerTimeoutSeconds())
         .setProxyProtocolTimeoutUnit(TimeUnit.SECONDS);

@@ -1,6 +1,8 @@
 package io.akproxy.runtime.server;
 
+import io.akproxy.config.ProxyConfig;
 import io.akproxy.runtime.admin.Metrics;
+import io.akproxy.runtime.wire.Http1Gate;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
@@ -10,6 +12,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.function.Consumer;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 
 /**
  * One instance of a listener on one event loop. Several instances on the same port share it, and
@@ -29,14 +32,17 @@ final class ListenerVerticle extends VerticleBase {
 
   private final Spec spec;
   private final IntSupplier maxConnections;
+  private final Supplier<ProxyConfig> gateConfig;
 
   /**
    * @param maxConnections the current {@code limits.maxConnections}, read per connection so a
    *     reload changes it
+   * @param gateConfig the limits and WebSocket settings for each new connection's {@link Http1Gate}
    */
-  ListenerVerticle(Spec spec, IntSupplier maxConnections) {
+  ListenerVerticle(Spec spec, IntSupplier maxConnections, Supplier<ProxyConfig> gateConfig) {
     this.spec = spec;
     this.maxConnections = maxConnections;
+    this.gateConfig = gateConfig;
   }
 
   @Override
@@ -55,13 +61,15 @@ final class ListenerVerticle extends VerticleBase {
   private void connected(HttpConnection connection) {
     Metrics metrics = spec.metrics();
     Metrics.Listener listener = spec.counted();
-    if (metrics.openConnections(listener) >= maxConnections.getAsInt()) {
-      // Beyond limits.maxConnections: refuse rather than let one client exhaust the proxy.
+    // Beyond limits.maxConnections: refuse rather than let one client exhaust the proxy. The gate
+    // answers such a connection's first request with 503 (HTTP/2: GOAWAY) and closes it.
+    boolean overCapacity = metrics.openConnections(listener) >= maxConnections.getAsInt();
+    if (overCapacity) {
       metrics.connectionRefused(listener);
-      connection.close();
-      return;
+    } else {
+      metrics.connectionOpened(listener);
+      connection.closeHandler(v -> metrics.connectionClosed(listener));
     }
-    metrics.connectionOpened(listener);
-    connection.closeHandler(v -> metrics.connectionClosed(listener));
+    Http1Gate.install(connection, gateConfig.get(), overCapacity);
   }
 }

@@ -35,6 +35,7 @@ public final class Listeners {
   private final List<HttpServer> https = new CopyOnWriteArrayList<>();
   private final List<HttpServer> http = new CopyOnWriteArrayList<>();
   private final List<HttpServer> adminServers = new CopyOnWriteArrayList<>();
+  private volatile ProxyConfig gateConfig;
 
   public Listeners(
       Vertx vertx,
@@ -56,6 +57,8 @@ public final class Listeners {
   /** Opens admin first (so probes answer as soon as possible), then HTTPS, then HTTP. */
   public Future<Void> open(LoadedSet initial) {
     ProxyConfig config = initial.config();
+    // The gates' limits are fixed when the listeners open, as the HTTP decoder's are.
+    this.gateConfig = config;
     Future<?> opened =
         deploy(
                 new ListenerVerticle.Spec(
@@ -109,7 +112,7 @@ public final class Listeners {
 
   private Future<String> deploy(ListenerVerticle.Spec spec, int instances) {
     return vertx.deployVerticle(
-        () -> new ListenerVerticle(spec, maxConnections),
+        () -> new ListenerVerticle(spec, maxConnections, () -> gateConfig),
         new DeploymentOptions().setInstances(instances));
   }
 
