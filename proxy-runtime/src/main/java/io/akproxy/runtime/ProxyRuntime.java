@@ -58,7 +58,7 @@ public final class ProxyRuntime implements SnapshotSource, RuntimeView, ReloadTa
             new ProxyHandler(this, traffic),
             new RedirectHandler(this, traffic),
             new AdminHandler(this),
-            () -> current.get().config().limits().maxConnections());
+            () -> current.get().config());
   }
 
   /** Opens the listeners of a loaded, valid file set. */

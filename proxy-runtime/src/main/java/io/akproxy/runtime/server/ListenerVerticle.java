@@ -1,5 +1,6 @@
 package io.akproxy.runtime.server;
 
+import io.akproxy.config.Limits;
 import io.akproxy.config.ProxyConfig;
 import io.akproxy.runtime.admin.Metrics;
 import io.akproxy.runtime.wire.Http1Gate;
@@ -11,7 +12,6 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.function.Consumer;
-import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -31,18 +31,19 @@ final class ListenerVerticle extends VerticleBase {
       Consumer<HttpServer> started) {}
 
   private final Spec spec;
-  private final IntSupplier maxConnections;
-  private final Supplier<ProxyConfig> gateConfig;
+  private final Supplier<ProxyConfig> current;
+  private final Limits listeningLimits;
 
   /**
-   * @param maxConnections the current {@code limits.maxConnections}, read per connection so a
-   *     reload changes it
-   * @param gateConfig the limits and WebSocket settings for each new connection's {@link Http1Gate}
+   * @param current the configuration now in force, read per connection so a reload changes {@code
+   *     limits.maxConnections} and the WebSocket limits of new connections
+   * @param listeningLimits the request-head limits the listener opened with (a restart changes
+   *     them)
    */
-  ListenerVerticle(Spec spec, IntSupplier maxConnections, Supplier<ProxyConfig> gateConfig) {
+  ListenerVerticle(Spec spec, Supplier<ProxyConfig> current, Limits listeningLimits) {
     this.spec = spec;
-    this.maxConnections = maxConnections;
-    this.gateConfig = gateConfig;
+    this.current = current;
+    this.listeningLimits = listeningLimits;
   }
 
   @Override
@@ -63,13 +64,14 @@ final class ListenerVerticle extends VerticleBase {
     Metrics.Listener listener = spec.counted();
     // Beyond limits.maxConnections: refuse rather than let one client exhaust the proxy. The gate
     // answers such a connection's first request with 503 (HTTP/2: GOAWAY) and closes it.
-    boolean overCapacity = metrics.openConnections(listener) >= maxConnections.getAsInt();
+    ProxyConfig config = current.get();
+    boolean overCapacity = metrics.openConnections(listener) >= config.limits().maxConnections();
     if (overCapacity) {
       metrics.connectionRefused(listener);
     } else {
       metrics.connectionOpened(listener);
       connection.closeHandler(v -> metrics.connectionClosed(listener));
     }
-    Http1Gate.install(connection, gateConfig.get(), overCapacity);
+    Http1Gate.install(connection, listeningLimits, config.websocket(), overCapacity);
   }
 }

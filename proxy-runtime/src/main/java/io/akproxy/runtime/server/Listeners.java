@@ -1,5 +1,6 @@
 package io.akproxy.runtime.server;
 
+import io.akproxy.config.Limits;
 import io.akproxy.config.ProxyConfig;
 import io.akproxy.runtime.RuntimeOptions;
 import io.akproxy.runtime.admin.AdminHandler;
@@ -15,7 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
@@ -31,11 +32,11 @@ public final class Listeners {
   private final ProxyHandler proxy;
   private final RedirectHandler redirect;
   private final AdminHandler admin;
-  private final IntSupplier maxConnections;
+  private final Supplier<ProxyConfig> current;
   private final List<HttpServer> https = new CopyOnWriteArrayList<>();
   private final List<HttpServer> http = new CopyOnWriteArrayList<>();
   private final List<HttpServer> adminServers = new CopyOnWriteArrayList<>();
-  private volatile ProxyConfig gateConfig;
+  private volatile Limits listeningLimits;
 
   public Listeners(
       Vertx vertx,
@@ -44,21 +45,21 @@ public final class Listeners {
       ProxyHandler proxy,
       RedirectHandler redirect,
       AdminHandler admin,
-      IntSupplier maxConnections) {
+      Supplier<ProxyConfig> current) {
     this.vertx = vertx;
     this.options = options;
     this.metrics = metrics;
     this.proxy = proxy;
     this.redirect = redirect;
     this.admin = admin;
-    this.maxConnections = maxConnections;
+    this.current = current;
   }
 
   /** Opens admin first (so probes answer as soon as possible), then HTTPS, then HTTP. */
   public Future<Void> open(LoadedSet initial) {
     ProxyConfig config = initial.config();
-    // The gates' limits are fixed when the listeners open, as the HTTP decoder's are.
-    this.gateConfig = config;
+    // Request-head limits are fixed when the listeners open, as the HTTP decoder's are.
+    this.listeningLimits = config.limits();
     Future<?> opened =
         deploy(
                 new ListenerVerticle.Spec(
@@ -112,7 +113,7 @@ public final class Listeners {
 
   private Future<String> deploy(ListenerVerticle.Spec spec, int instances) {
     return vertx.deployVerticle(
-        () -> new ListenerVerticle(spec, maxConnections, () -> gateConfig),
+        () -> new ListenerVerticle(spec, current, listeningLimits),
         new DeploymentOptions().setInstances(instances));
   }
 

@@ -1,7 +1,6 @@
 package io.akproxy.runtime.wire;
 
 import io.akproxy.config.Limits;
-import io.akproxy.config.ProxyConfig;
 import io.akproxy.config.WebSocketSettings;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
@@ -71,9 +70,12 @@ public final class Http1Gate extends ChannelDuplexHandler {
    * Puts a gate on a freshly accepted connection. HTTP/2 frames its own messages and has no gate;
    * over capacity it is sent a GOAWAY and closed.
    *
+   * @param limits the request-head limits and deadline
+   * @param webSocket the frame and message limits, should this connection become a tunnel
    * @param overCapacity the listener already holds {@code limits.maxConnections} connections
    */
-  public static void install(HttpConnection connection, ProxyConfig config, boolean overCapacity) {
+  public static void install(
+      HttpConnection connection, Limits limits, WebSocketSettings webSocket, boolean overCapacity) {
     ChannelPipeline pipeline = ((ConnectionBase) connection).channelHandlerContext().pipeline();
     if (pipeline.get("httpDecoder") == null) {
       if (overCapacity) {
@@ -81,7 +83,7 @@ public final class Http1Gate extends ChannelDuplexHandler {
       }
       return;
     }
-    Http1Gate gate = new Http1Gate(config.limits(), config.websocket(), overCapacity);
+    Http1Gate gate = new Http1Gate(limits, webSocket, overCapacity);
     pipeline.addBefore("httpDecoder", NAME, gate);
     pipeline.addAfter("httpEncoder", RESPONSES, gate.new ResponseWatcher());
   }

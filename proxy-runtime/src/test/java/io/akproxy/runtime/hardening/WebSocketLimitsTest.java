@@ -132,6 +132,33 @@ class WebSocketLimitsTest {
   }
 
   @Test
+  void aReloadedLimitAppliesToTunnelsOpenedAfterIt(@TempDir Path reloadRoot) throws Exception {
+    try (ProxyFixture reloading =
+        ProxyFixture.builder(reloadRoot)
+            .upstreamUrl(upstream.url())
+            .config(c -> c.withWebsocket(new WebSocketSettings(3600, FRAME, MESSAGE)))
+            .reload()
+            .start()) {
+      reloading.writeConfig(
+          reloading.config().withWebsocket(new WebSocketSettings(3600, 1024, 4096)));
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> reloading.runtime().reloadStatus().applied() == 1);
+      assertThat(reloading.runtime().reloadStatus().restartRequiredBy()).isEmpty();
+      WebSocket ws =
+          client
+              .connect(
+                  new WebSocketConnectOptions()
+                      .setHost("localhost")
+                      .setPort(reloading.httpsPort())
+                      .setURI("/ws/echo/"))
+              .await(10, TimeUnit.SECONDS);
+      ws.writeFrame(WebSocketFrame.binaryFrame(Buffer.buffer(new byte[2048]), true));
+      assertThat(closedWith(ws)).isEqualTo(1009);
+    }
+  }
+
+  @Test
   void anOversizedFrameFromAuthentikIsNotPassedToTheClient() throws Exception {
     // Handlers first: authentik's frame, and the proxy's answer to it, come right after the 101.
     ClientWebSocket ws = client.webSocket();
