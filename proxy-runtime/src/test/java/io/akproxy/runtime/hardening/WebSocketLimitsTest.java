@@ -158,6 +158,46 @@ class WebSocketLimitsTest {
     }
   }
 
+  /**
+   * The shortest idle timeout the configuration allows is 11 s (above authentik's 10 s outpost
+   * HELLO), so this test takes that long.
+   */
+  @Test
+  void aSilentTunnelIsClosedAtTheIdleTimeoutWhileABusyOneStaysOpen(@TempDir Path idleRoot)
+      throws Exception {
+    int idleSeconds = WebSocketSettings.OUTPOST_HELLO_SECONDS + 1;
+    try (ProxyFixture idling =
+        ProxyFixture.builder(idleRoot)
+            .upstreamUrl(upstream.url())
+            .config(c -> c.withWebsocket(new WebSocketSettings(idleSeconds, FRAME, MESSAGE)))
+            .start()) {
+      WebSocketConnectOptions echo =
+          new WebSocketConnectOptions()
+              .setHost("localhost")
+              .setPort(idling.httpsPort())
+              .setURI("/ws/echo/");
+      WebSocket silent = client.connect(echo).await(10, TimeUnit.SECONDS);
+      WebSocket busy = client.connect(echo).await(10, TimeUnit.SECONDS);
+      long opened = System.nanoTime();
+      Promise<Void> silentClosed = Promise.promise();
+      silent.closeHandler(v -> silentClosed.tryComplete());
+      AtomicLong echoes = new AtomicLong();
+      busy.textMessageHandler(text -> echoes.incrementAndGet());
+      long timer = vertx.setPeriodic(2000, id -> busy.writeTextMessage("hello"));
+      try {
+        silentClosed.future().await(idleSeconds + 10, TimeUnit.SECONDS);
+        assertThat(Duration.ofNanos(System.nanoTime() - opened))
+            .isGreaterThanOrEqualTo(Duration.ofSeconds(idleSeconds).minusMillis(500));
+        assertThat(busy.isClosed()).isFalse();
+        long before = echoes.get();
+        await().atMost(Duration.ofSeconds(5)).until(() -> echoes.get() > before);
+      } finally {
+        vertx.cancelTimer(timer);
+        busy.close();
+      }
+    }
+  }
+
   @Test
   void anOversizedFrameFromAuthentikIsNotPassedToTheClient() throws Exception {
     // Handlers first: authentik's frame, and the proxy's answer to it, come right after the 101.
