@@ -48,6 +48,9 @@ final class WebSocketTunnel {
                 return;
               }
               HttpClientRequest outgoing = connected.result();
+              // Its connection closes whenever the tunnel ends; failures before the 101 arrive
+              // through connect(). Without a handler Vert.x logs SEVERE for every ended tunnel.
+              outgoing.exceptionHandler(ignored -> {});
               outgoing.authority(request.authority());
               RequestHeaders.copy(
                   request.headers(),
