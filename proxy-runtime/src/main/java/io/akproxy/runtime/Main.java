@@ -95,6 +95,7 @@ public final class Main {
     Vertx vertx =
         Vertx.vertx(
             new VertxOptions()
+                .setPreferNativeTransport(true)
                 .setEventLoopPoolSize(commandLine.eventLoops())
                 .setWorkerPoolSize(2)
                 .setInternalBlockingPoolSize(2));
@@ -107,6 +108,11 @@ public final class Main {
       vertx.close();
       return EXIT_FAILURE;
     }
+    LOG.info(
+        "transport "
+            + (vertx.isNativeTransportEnabled()
+                ? "epoll"
+                : "nio (epoll unavailable: " + vertx.unavailableNativeTransportCause() + ")"));
     LOG.info(
         "serving config "
             + initial.configHash()

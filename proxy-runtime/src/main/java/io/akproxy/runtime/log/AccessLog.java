@@ -7,16 +7,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Writes access-log lines from a thread of its own, so an event loop never blocks on stdout (a slow
  * log reader would otherwise stall every connection). The queue is bounded: when it is full a line
- * is dropped and counted rather than buffered without limit.
+ * is dropped and counted rather than buffered without limit. The writer wakes on a timer and writes
+ * what accumulated, rather than being woken per line: a wake-up is a system call, and one per
+ * request is a measurable share of a proxy's work.
  */
 public final class AccessLog implements AutoCloseable {
 
   static final int QUEUE_CAPACITY = 8192;
+
+  /** How long a line may wait before it is written. */
+  static final long FLUSH_INTERVAL_NANOS = 50_000_000L;
 
   /** Where a dropped line is counted. */
   @FunctionalInterface
@@ -49,20 +54,18 @@ public final class AccessLog implements AutoCloseable {
     StringBuilder text = new StringBuilder(16 * 1024);
     while (!closing || !queue.isEmpty()) {
       try {
-        String first = queue.poll(100, TimeUnit.MILLISECONDS);
-        if (first == null) {
+        if (queue.drainTo(batch, 1024) == 0) {
+          if (Thread.interrupted()) {
+            return;
+          }
+          LockSupport.parkNanos(FLUSH_INTERVAL_NANOS);
           continue;
         }
-        batch.add(first);
-        queue.drainTo(batch, 1023);
         for (String line : batch) {
           text.append(line).append('\n');
         }
         out.write(text.toString().getBytes(StandardCharsets.UTF_8));
         out.flush();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
       } catch (IOException e) {
         // stdout is gone (the container is stopping); there is nobody left to tell.
       } finally {
@@ -76,6 +79,7 @@ public final class AccessLog implements AutoCloseable {
   @Override
   public void close() {
     closing = true;
+    LockSupport.unpark(writer);
     try {
       writer.join(2000);
     } catch (InterruptedException e) {

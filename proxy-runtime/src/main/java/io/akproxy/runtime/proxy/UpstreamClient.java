@@ -27,10 +27,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * an SNI name.
  *
  * <p>Two pools. Plain requests share a keep-alive pool that, like nginx's {@code keepalive 10},
- * never caps concurrency but keeps at most {@code maxIdleConnections} idle connections: a
- * connection that finishes while more than that many would sit idle is closed. WebSocket upgrades
- * use a pool of their own, because an upgraded connection keeps its pool slot for the life of the
- * tunnel and must not starve plain requests (every browser tab and outpost holds one).
+ * never caps concurrency but keeps at most {@code maxIdleConnections} idle connections beyond what
+ * recent traffic needed: a connection that finishes while more are open than the busiest moment of
+ * the last {@value #DEMAND_WINDOW_MILLIS} ms plus that many is closed. Closing on every dip below
+ * the instantaneous demand, as a literal reading would, makes a busy proxy reconnect (and
+ * re-handshake TLS) for most requests; idle connections the window leaves behind expire after
+ * {@code keepAlive.idleTimeoutSeconds}. WebSocket upgrades use a pool of their own, because an
+ * upgraded connection keeps its pool slot for the life of the tunnel and must not starve plain
+ * requests (every browser tab and outpost holds one).
  *
  * <p>Immutable settings; a reload that changes them builds a new client and {@linkplain #retire
  * retires} this one once its requests and tunnels have finished.
@@ -42,6 +46,9 @@ public final class UpstreamClient {
    * they are idle, so this only bounds a request that hangs; it must not cut a slow download short.
    */
   public static final long RETIRE_GRACE_MILLIS = 10 * 60 * 1000L;
+
+  /** How far back the demand that justifies open connections is remembered. */
+  static final long DEMAND_WINDOW_MILLIS = 2000;
 
   /** Authentik's responses can carry several large cookies. */
   static final int MAX_RESPONSE_HEADER_BYTES = 64 * 1024;
@@ -58,6 +65,7 @@ public final class UpstreamClient {
   private final long responseTimeoutMillis;
   private final AtomicInteger openConnections = new AtomicInteger();
   private final AtomicInteger inFlight = new AtomicInteger();
+  private final PeakDemand demand = new PeakDemand(DEMAND_WINDOW_MILLIS);
   private final AtomicInteger tunnels = new AtomicInteger();
   private final java.util.concurrent.atomic.AtomicBoolean upgradesClosed =
       new java.util.concurrent.atomic.AtomicBoolean();
@@ -146,19 +154,20 @@ public final class UpstreamClient {
 
   /** A request on the keep-alive pool; call {@link #finished} once its exchange is over. */
   public Future<HttpClientRequest> request(HttpMethod method, String uri) {
-    inFlight.incrementAndGet();
+    demand.observe(inFlight.incrementAndGet());
     return http.request(requestOptions(method, uri));
   }
 
   /**
-   * An exchange from {@link #request} is over. Closes its connection when keeping it would leave
-   * more idle connections than configured (nginx's {@code keepalive} semantics).
+   * An exchange from {@link #request} is over. Closes its connection when more are open than recent
+   * demand plus the idle allowance (nginx's {@code keepalive} semantics, smoothed).
    *
    * @param connection the exchange's connection, or {@code null} when it never had one
    */
   public void finished(HttpConnection connection) {
     int busy = inFlight.decrementAndGet();
-    if (connection != null && openConnections.get() - busy > maxIdle) {
+    int peak = demand.peak(busy);
+    if (connection != null && openConnections.get() > peak + maxIdle) {
       connection.close();
     }
     retireIfDone();

@@ -61,7 +61,11 @@ public final class ProxyFixture implements AutoCloseable {
     this.metrics = new Metrics();
     this.accessLines = new LineCollector();
     this.accessLog = new AccessLog(accessLines, metrics::accessLogDropped);
-    this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(builder.eventLoops));
+    this.vertx =
+        Vertx.vertx(
+            new VertxOptions()
+                .setPreferNativeTransport(true)
+                .setEventLoopPoolSize(builder.eventLoops));
     RuntimeOptions options =
         new RuntimeOptions(builder.eventLoops, builder.engine, accessLog, Clock.systemUTC());
     ProxyRuntime started;
