@@ -124,14 +124,16 @@ class Http2HardeningTest {
   @Test
   void theFloodIsAnsweredWithEnhanceYourCalm() throws Exception {
     try (H2Wire h2 = H2Wire.connect(proxy.httpsPort())) {
-      // Pair by pair, stopping at the GOAWAY: frames sent after it would make the proxy's close
-      // a TCP reset, which can discard the GOAWAY before it is read.
-      for (int i = 0; i < 400 && h2.frames(H2Wire.GOAWAY).isEmpty() && !h2.closed(); i++) {
-        h2.get(1 + 2 * i, "/");
+      // Exactly one reset more than the limit (200 per window, ListenerOptions), then silence:
+      // any frame still unread when the proxy closes would turn its close into a TCP reset, which
+      // can discard the GOAWAY before it is read. Slow requests keep every stream open until its
+      // reset, so each reset counts whatever the machine's load.
+      for (int i = 0; i < 201; i++) {
+        h2.get(1 + 2 * i, "/slow?ms=5000");
         h2.reset(1 + 2 * i);
-        h2.flush();
       }
-      await().atMost(Duration.ofSeconds(5)).until(() -> !h2.frames(H2Wire.GOAWAY).isEmpty());
+      h2.flush();
+      await().atMost(Duration.ofSeconds(10)).until(() -> !h2.frames(H2Wire.GOAWAY).isEmpty());
       assertThat(h2.frames(H2Wire.GOAWAY).get(0).errorCode()).isEqualTo(H2Wire.ENHANCE_YOUR_CALM);
     } catch (IOException e) {
       throw new AssertionError("closed before GOAWAY was read", e);
