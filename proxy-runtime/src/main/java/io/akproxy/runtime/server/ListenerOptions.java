@@ -8,6 +8,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpVersion;
+import io.vertx.core.net.KeyCertOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.ServerSSLOptions;
 import java.util.LinkedHashSet;
@@ -46,7 +47,7 @@ public final class ListenerOptions {
         client(config, config.listeners().https().port())
             .setSsl(true)
             .setSslEngineOptions(engine.options())
-            .setKeyCertOptions(keyCert(certificate))
+            .setKeyCertOptions(keyCert(certificate, engine))
             .setEnabledSecureTransportProtocols(protocols(tls.minVersion()))
             .setSslHandshakeTimeout(limits.headerTimeoutSeconds())
             .setSslHandshakeTimeoutUnit(TimeUnit.SECONDS)
@@ -122,9 +123,11 @@ public final class ListenerOptions {
     return protocols;
   }
 
-  private static PemKeyCertOptions keyCert(CertificateMaterial certificate) {
-    return new PemKeyCertOptions()
-        .setCertValue(Buffer.buffer(certificate.certPem()))
-        .setKeyValue(Buffer.buffer(certificate.keyPem()));
+  private static KeyCertOptions keyCert(CertificateMaterial certificate, TlsEngine engine) {
+    return new CachedKeyCertOptions(
+        new PemKeyCertOptions()
+            .setCertValue(Buffer.buffer(certificate.certPem()))
+            .setKeyValue(Buffer.buffer(certificate.keyPem())),
+        engine == TlsEngine.OPENSSL);
   }
 }

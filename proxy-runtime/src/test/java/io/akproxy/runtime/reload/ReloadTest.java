@@ -1,6 +1,7 @@
 package io.akproxy.runtime.reload;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.akproxy.config.Forwarding;
@@ -232,6 +233,24 @@ class ReloadTest {
       assertThat(Answer.get(h1, proxy.httpsPort(), "/").status()).isEqualTo(200);
       assertThat(second.received()).hasSize(1);
     }
+  }
+
+  @Test
+  void appliesATlsMinimumVersionChangeToNewConnections() {
+    assertThatThrownBy(() -> Clients.tls(proxy.httpsPort(), List.of("TLSv1.2"), List.of()))
+        .hasCauseInstanceOf(javax.net.ssl.SSLException.class);
+    Tls tls = proxy.config().tls();
+    proxy.writeConfig(
+        proxy
+            .config()
+            .withTls(new Tls(tls.certFile(), tls.keyFile(), Tls.TLS_1_2, tls.http2(), tls.hsts())));
+    await().atMost(RELOADED).until(() -> applied() == 1);
+    try (SSLSocket socket = Clients.tls(proxy.httpsPort(), List.of("TLSv1.2"), List.of())) {
+      assertThat(socket.getSession().getProtocol()).isEqualTo("TLSv1.2");
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    assertThat(status().getBoolean("restartRequired")).isFalse();
   }
 
   @Test
