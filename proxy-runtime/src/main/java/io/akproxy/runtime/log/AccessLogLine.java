@@ -25,7 +25,9 @@ public record AccessLogLine(
 
   public String toJson() {
     StringBuilder json = new StringBuilder(256);
-    json.append("{\"time\":\"").append(time).append('"');
+    json.append("{\"time\":\"");
+    Timestamps.append(json, time);
+    json.append('"');
     field(json, "listener", listener);
     field(json, "peer", peer);
     field(json, "method", method);
@@ -57,6 +59,10 @@ public record AccessLogLine(
 
   /** JSON string escaping; control characters too, so a header cannot forge a second line. */
   static void escape(StringBuilder json, String value) {
+    if (isPlain(value)) {
+      json.append(value);
+      return;
+    }
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
       switch (c) {
@@ -74,5 +80,16 @@ public record AccessLogLine(
         }
       }
     }
+  }
+
+  /** Nearly every value needs no escaping; appending it whole is much cheaper. */
+  private static boolean isPlain(String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c < 0x20 || c == '"' || c == '\\' || c > 0x7e) {
+        return false;
+      }
+    }
+    return true;
   }
 }

@@ -1,6 +1,7 @@
 package io.akproxy.runtime.proxy;
 
 import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpHeaders;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -12,13 +13,15 @@ import java.util.Locale;
  */
 final class ConnectionTokens {
 
+  private static final CharSequence CONNECTION = HttpHeaders.CONNECTION;
+
   private ConnectionTokens() {}
 
   static List<String> of(MultiMap headers) {
-    List<String> values = headers.getAll("connection");
-    if (values.isEmpty()) {
+    if (headers.get(CONNECTION) == null) {
       return List.of();
     }
+    List<String> values = headers.getAll(CONNECTION);
     List<String> tokens = null;
     for (String value : values) {
       for (String raw : value.split(",")) {

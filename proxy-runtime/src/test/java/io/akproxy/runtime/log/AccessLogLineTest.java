@@ -27,11 +27,30 @@ class AccessLogLineTest {
             .toJson();
     assertThat(json).doesNotContain("\n").doesNotContain("\r");
     JsonObject parsed = new JsonObject(json);
-    assertThat(parsed.getString("time")).isEqualTo("2026-01-02T03:04:05Z");
+    assertThat(parsed.getString("time")).isEqualTo("2026-01-02T03:04:05.000Z");
     assertThat(parsed.getString("path")).isEqualTo("/if/\"flow\"\n/\u0001");
     assertThat(parsed.getString("userAgent")).isEqualTo("agent\r\n{\"forged\":true}");
     assertThat(parsed.getInteger("status")).isEqualTo(200);
     assertThat(parsed.getDouble("durationMs")).isEqualTo(1.235);
     assertThat(parsed.getDouble("upstreamMs")).isEqualTo(0.5);
+  }
+
+  @Test
+  void writesUtcTimestampsWithMilliseconds() {
+    for (String time :
+        new String[] {
+          "2026-01-02T03:04:05.000Z",
+          "2026-01-02T03:04:05.007Z",
+          "2026-01-02T03:04:05.070Z",
+          "2026-01-02T03:04:05.700Z",
+          "2026-12-31T23:59:59.999Z"
+        }) {
+      String json =
+          new AccessLogLine(
+                  Instant.parse(time), "https", "p", "GET", "h", "/", "HTTP/2", 200, 0, 1, -1, null)
+              .toJson();
+      assertThat(new JsonObject(json).getString("time")).isEqualTo(time);
+      assertThat(new JsonObject(json).containsKey("upstreamMs")).isFalse();
+    }
   }
 }
