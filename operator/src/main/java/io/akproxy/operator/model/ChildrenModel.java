@@ -107,12 +107,45 @@ public final class ChildrenModel {
         .build();
   }
 
+  /**
+   * The pod-template annotation that carries the settings the runtime can only apply when its
+   * listeners open (the runtime's {@code ConfigChanges.RESTART_ONLY}): changing one of them rolls
+   * the pods, while everything else in proxy.json is reloaded live and leaves the template alone.
+   */
+  public static final String LISTENER_SETTINGS_ANNOTATION = "akproxy.io/listener-settings";
+
+  static String listenerSettings(ProxyConfig config) {
+    var listeners = config.listeners();
+    var limits = config.limits();
+    return "https="
+        + listeners.https().port()
+        + " http="
+        + (listeners.http().redirectToHttps() ? listeners.http().port() : "off")
+        + " admin="
+        + listeners.admin().port()
+        + " http2="
+        + config.tls().http2()
+        + " proxyProtocol="
+        + config.forwarding().proxyProtocol()
+        + " limits="
+        + limits.maxHeaderBytes()
+        + "/"
+        + limits.maxRequestLineBytes()
+        + "/"
+        + limits.headerTimeoutSeconds()
+        + "/"
+        + limits.idleTimeoutSeconds()
+        + "/"
+        + limits.http2MaxConcurrentStreams();
+  }
+
   public static Deployment deployment(
       AuthentikProxy proxy, String defaultImage, ProxyConfig config) {
     // With an autoscaler the count is its to set: the model leaves it out.
     Integer replicas =
         SpecDefaults.autoscaling(proxy).isPresent() ? null : SpecDefaults.replicas(proxy);
     Map<String, String> podAnnotations = new LinkedHashMap<>(SpecDefaults.podAnnotations(proxy));
+    podAnnotations.put(LISTENER_SETTINGS_ANNOTATION, listenerSettings(config));
     return new DeploymentBuilder()
         .withMetadata(metadata(proxy))
         .withNewSpec()

@@ -105,7 +105,6 @@ class ChildrenModelTest {
     List<Consumer<AuthentikProxy>> configOnly =
         List.of(
             p -> p.getSpec().trustedProxyCIDRs = List.of("10.0.0.0/8"),
-            p -> p.getSpec().httpRedirect = false,
             p -> p.getSpec().hosts = List.of("sso.example.com", "login.example.com"),
             p -> p.getSpec().path = "/authentik/",
             p -> {
@@ -126,6 +125,34 @@ class ChildrenModelTest {
       assertThat(JSON.asJson(template(changed)))
           .as("the pod template stays the same: the runtime reloads live")
           .isEqualTo(before);
+    }
+  }
+
+  @Test
+  void listenerLevelChangesRollThePodsSinceTheRuntimeCannotReloadThem() {
+    String before = JSON.asJson(template(proxy()));
+    List<Consumer<AuthentikProxy>> listenerLevel =
+        List.of(
+            p -> p.getSpec().httpRedirect = false,
+            p -> {
+              p.getSpec().trustedProxyCIDRs = List.of("10.0.0.0/8");
+              p.getSpec().proxyProtocol = true;
+            },
+            p -> p.getSpec().tls.http2 = false);
+    for (Consumer<AuthentikProxy> change : listenerLevel) {
+      AuthentikProxy changed = proxy();
+      change.accept(changed);
+      assertThat(
+              template(changed)
+                  .getMetadata()
+                  .getAnnotations()
+                  .get(ChildrenModel.LISTENER_SETTINGS_ANNOTATION))
+          .isNotEqualTo(
+              template(proxy())
+                  .getMetadata()
+                  .getAnnotations()
+                  .get(ChildrenModel.LISTENER_SETTINGS_ANNOTATION));
+      assertThat(JSON.asJson(template(changed))).isNotEqualTo(before);
     }
   }
 

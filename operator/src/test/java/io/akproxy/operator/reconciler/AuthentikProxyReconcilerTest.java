@@ -137,17 +137,14 @@ class AuthentikProxyReconcilerTest extends OperatorTestBase {
     editProxy(
         p -> {
           p.getSpec().trustedProxyCIDRs = List.of("10.0.0.0/8");
-          p.getSpec().httpRedirect = false;
+          p.getSpec().path = "/authentik/";
         });
     await()
         .atMost(WAIT)
         .untilAsserted(
             () ->
                 assertThat(awaitChild(ConfigMap.class).getData().get(Names.CONFIG_KEY))
-                    .contains("10.0.0.0/8"));
-    await()
-        .atMost(WAIT)
-        .untilAsserted(() -> assertThat(awaitChild(Service.class).getSpec().getPorts()).hasSize(1));
+                    .contains("10.0.0.0/8", "\"pathPrefix\": \"/authentik/\""));
     Deployment after = awaitChild(Deployment.class);
     assertThat(after.getMetadata().getResourceVersion())
         .as("the Deployment was not written")
