@@ -120,21 +120,12 @@ class RbacTest {
                             .withName(Names.child("sso"))
                             .get()
                         != null);
-        await()
-            .atMost(WAIT)
-            .ignoreException(io.fabric8.kubernetes.client.KubernetesClientException.class)
-            .until(
-                () ->
-                    kube.resources(AuthentikProxy.class)
-                            .inNamespace(NS)
-                            .withName("sso")
-                            .edit(
-                                p -> {
-                                  p.getSpec().replicas = 1;
-                                  p.getSpec().trustedProxyCIDRs = List.of("10.0.0.0/8");
-                                  return p;
-                                })
-                        != null);
+        editSpec(
+            kube,
+            p -> {
+              p.getSpec().replicas = 1;
+              p.getSpec().trustedProxyCIDRs = List.of("10.0.0.0/8");
+            });
         await()
             .atMost(WAIT)
             .until(
@@ -157,40 +148,21 @@ class RbacTest {
                         .getData()
                         .get(Names.CONFIG_KEY)
                         .contains("10.0.0.0/8"));
-        await()
-            .atMost(WAIT)
-            .ignoreException(io.fabric8.kubernetes.client.KubernetesClientException.class)
-            .until(
-                () ->
-                    kube.resources(AuthentikProxy.class)
-                            .inNamespace(NS)
-                            .withName("sso")
-                            .edit(
-                                p -> {
-                                  p.getSpec().autoscaling = new AutoscalingSpec();
-                                  p.getSpec().autoscaling.maxReplicas = 4;
-                                  p.getSpec().networkPolicy = new NetworkPolicySpec();
-                                  p.getSpec().networkPolicy.adminFromNamespaces =
-                                      List.of("monitoring");
-                                  return p;
-                                })
-                        != null);
+        editSpec(
+            kube,
+            p -> {
+              p.getSpec().autoscaling = new AutoscalingSpec();
+              p.getSpec().autoscaling.maxReplicas = 4;
+              p.getSpec().networkPolicy = new NetworkPolicySpec();
+              p.getSpec().networkPolicy.adminFromNamespaces = List.of("monitoring");
+            });
         await().atMost(WAIT).until(() -> autoscalerAndPolicy(kube) == 2);
-        await()
-            .atMost(WAIT)
-            .ignoreException(io.fabric8.kubernetes.client.KubernetesClientException.class)
-            .until(
-                () ->
-                    kube.resources(AuthentikProxy.class)
-                            .inNamespace(NS)
-                            .withName("sso")
-                            .edit(
-                                p -> {
-                                  p.getSpec().autoscaling = null;
-                                  p.getSpec().networkPolicy = null;
-                                  return p;
-                                })
-                        != null);
+        editSpec(
+            kube,
+            p -> {
+              p.getSpec().autoscaling = null;
+              p.getSpec().networkPolicy = null;
+            });
         await().atMost(WAIT).until(() -> autoscalerAndPolicy(kube) == 0);
       } finally {
         operator.stop();
@@ -200,6 +172,26 @@ class RbacTest {
       }
     }
     return needed;
+  }
+
+  /** Edits the resource, retrying on the conflicts the operator's own status writes cause. */
+  private static void editSpec(
+      io.fabric8.kubernetes.client.KubernetesClient kube,
+      java.util.function.Consumer<AuthentikProxy> change) {
+    await()
+        .atMost(WAIT)
+        .ignoreException(io.fabric8.kubernetes.client.KubernetesClientException.class)
+        .until(
+            () ->
+                kube.resources(AuthentikProxy.class)
+                        .inNamespace(NS)
+                        .withName("sso")
+                        .edit(
+                            p -> {
+                              change.accept(p);
+                              return p;
+                            })
+                    != null);
   }
 
   /** How many of the resource's HorizontalPodAutoscaler and NetworkPolicy exist. */
