@@ -88,7 +88,8 @@ public final class ConfigParser {
             h ->
                 new Listeners.Http(
                     h.integer("port", d.http().port()),
-                    h.bool("redirectToHttps", d.http().redirectToHttps()))),
+                    h.bool("redirectToHttps", d.http().redirectToHttps()),
+                    h.integer("redirectPort", d.http().redirectPort()))),
         f.object(
             "admin", d.admin(), a -> new Listeners.Admin(a.integer("port", d.admin().port()))));
   }
@@ -168,7 +169,10 @@ public final class ConfigParser {
   }
 
   private static Shutdown shutdown(JsonFields f) {
-    return new Shutdown(f.integer("gracePeriodSeconds", Shutdown.defaults().gracePeriodSeconds()));
+    Shutdown d = Shutdown.defaults();
+    return new Shutdown(
+        f.integer("delaySeconds", d.delaySeconds()),
+        f.integer("gracePeriodSeconds", d.gracePeriodSeconds()));
   }
 
   private static AccessLog accessLog(JsonFields f) {

@@ -63,7 +63,8 @@ public final class ConfigRenderer {
     listeners
         .putObject("http")
         .put("port", l.http().port())
-        .put("redirectToHttps", l.http().redirectToHttps());
+        .put("redirectToHttps", l.http().redirectToHttps())
+        .put("redirectPort", l.http().redirectPort());
     listeners.putObject("admin").put("port", l.admin().port());
 
     Tls t = c.tls();
@@ -115,7 +116,9 @@ public final class ConfigRenderer {
     root.putObject("reload")
         .put("pollIntervalSeconds", c.reload().pollIntervalSeconds())
         .put("debounceMillis", c.reload().debounceMillis());
-    root.putObject("shutdown").put("gracePeriodSeconds", c.shutdown().gracePeriodSeconds());
+    root.putObject("shutdown")
+        .put("delaySeconds", c.shutdown().delaySeconds())
+        .put("gracePeriodSeconds", c.shutdown().gracePeriodSeconds());
     root.putObject("accessLog").put("enabled", c.accessLog().enabled());
     return root;
   }

@@ -51,6 +51,7 @@ public final class ConfigValidator {
     checkLimits(c.limits());
     positive("reload.pollIntervalSeconds", c.reload().pollIntervalSeconds());
     atLeast("reload.debounceMillis", c.reload().debounceMillis(), 0);
+    atLeast("shutdown.delaySeconds", c.shutdown().delaySeconds(), 0);
     atLeast("shutdown.gracePeriodSeconds", c.shutdown().gracePeriodSeconds(), 0);
   }
 
@@ -83,6 +84,11 @@ public final class ConfigValidator {
       port(used, "listeners.http.port", listeners.http().port());
     }
     port(used, "listeners.admin.port", listeners.admin().port());
+    // A port clients reach through the Service, not one this process opens: it may equal any.
+    int redirectPort = listeners.http().redirectPort();
+    if (redirectPort < 1 || redirectPort > 65535) {
+      error("listeners.http.redirectPort", redirectPort + " is not a port (1-65535)");
+    }
   }
 
   private void port(Map<Integer, String> used, String path, int port) {

@@ -34,12 +34,21 @@ public record Listeners(String bindAddress, Https https, Http http, Admin admin)
   /**
    * The plain-HTTP listener. It only ever redirects to HTTPS; with {@code redirectToHttps} off it
    * is not opened at all (plain HTTP never reaches authentik).
+   *
+   * @param redirectPort the HTTPS port clients can reach (the Service's, not the container's): the
+   *     redirect names it unless it is 443; the port in the client's {@code Host} never decides
    */
-  public record Http(int port, boolean redirectToHttps) {
+  public record Http(int port, boolean redirectToHttps, int redirectPort) {
     public static final int DEFAULT_PORT = 8080;
+    public static final int DEFAULT_REDIRECT_PORT = 443;
+
+    /** A listener redirecting to the default HTTPS port, 443. */
+    public Http(int port, boolean redirectToHttps) {
+      this(port, redirectToHttps, DEFAULT_REDIRECT_PORT);
+    }
 
     public static Http defaults() {
-      return new Http(DEFAULT_PORT, true);
+      return new Http(DEFAULT_PORT, true, DEFAULT_REDIRECT_PORT);
     }
   }
 

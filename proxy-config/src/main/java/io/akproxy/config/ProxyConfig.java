@@ -69,6 +69,14 @@ public record ProxyConfig(
     return ConfigRenderer.hash(this);
   }
 
+  /**
+   * The settings a runtime applies only when its listeners open; a change to any of them needs a
+   * restart (the operator rolls the pods), a change to anything else is reloaded live.
+   */
+  public RestartOnlySettings restartOnly() {
+    return RestartOnlySettings.of(this);
+  }
+
   public ProxyConfig withServerNames(List<String> value) {
     return new ProxyConfig(
         version,

@@ -1,14 +1,21 @@
 package io.akproxy.config;
 
 /**
- * SIGTERM handling.
+ * SIGTERM handling, in two phases. Kubernetes removes a terminating pod from the Service's
+ * endpoints at the same time as it sends SIGTERM, and kube-proxy and cloud load balancers learn of
+ * it seconds later: until then they still send new connections.
  *
- * @param gracePeriodSeconds how long in-flight requests may take to finish; keep it below the pod's
- *     {@code terminationGracePeriodSeconds} (30 by default)
+ * @param delaySeconds after SIGTERM, {@code /readyz} answers 503 at once but the listeners keep
+ *     accepting and serving for this long; {@code 0}: stop accepting at once
+ * @param gracePeriodSeconds then, with the listeners closed, how long in-flight requests may take
+ *     to finish; the pod's {@code terminationGracePeriodSeconds} must exceed delay plus grace
  */
-public record Shutdown(int gracePeriodSeconds) {
+public record Shutdown(int delaySeconds, int gracePeriodSeconds) {
+
+  public static final int DEFAULT_DELAY_SECONDS = 10;
+  public static final int DEFAULT_GRACE_PERIOD_SECONDS = 25;
 
   public static Shutdown defaults() {
-    return new Shutdown(25);
+    return new Shutdown(DEFAULT_DELAY_SECONDS, DEFAULT_GRACE_PERIOD_SECONDS);
   }
 }

@@ -32,6 +32,41 @@ class ConfigParserTest {
     assertThat(config.upstream().tls().verify()).isFalse();
     assertThat(config.forwarding().trustedProxyCidrs()).isEmpty();
     assertThat(config.websocket().idleTimeoutSeconds()).isEqualTo(3600);
+    assertThat(config.websocket().maxFrameBytes()).isEqualTo(16 * 1024 * 1024);
+    assertThat(config.websocket().maxMessageBytes()).isEqualTo(16 * 1024 * 1024);
+    assertThat(config.listeners().http().redirectPort()).isEqualTo(443);
+    assertThat(config.shutdown().delaySeconds()).isEqualTo(10);
+    assertThat(config.shutdown().gracePeriodSeconds()).isEqualTo(25);
+  }
+
+  @Test
+  void readsTheRedirectPortAndTheShutdownDelay() {
+    ProxyConfig config =
+        ConfigParser.parse(
+            """
+            {"serverNames": ["sso.example.com"],
+             "listeners": {"http": {"redirectPort": 30443}},
+             "shutdown": {"delaySeconds": 0, "gracePeriodSeconds": 5}}
+            """);
+
+    assertThat(config.listeners().http())
+        .isEqualTo(new Listeners.Http(Listeners.Http.DEFAULT_PORT, true, 30443));
+    assertThat(config.shutdown()).isEqualTo(new Shutdown(0, 5));
+  }
+
+  @Test
+  void badRedirectPortsAndDelaysNameTheirField() {
+    assertThat(
+            errorsOf(
+                """
+                {"serverNames": ["sso.example.com"],
+                 "listeners": {"http": {"redirectPort": "https"}},
+                 "shutdown": {"delaySeconds": -3}}
+                """))
+        .containsExactlyInAnyOrder(
+            new ConfigError(
+                "listeners.http.redirectPort", "must be an integer, not the string \"https\""),
+            new ConfigError("shutdown.delaySeconds", "-3 must be at least 0"));
   }
 
   @Test

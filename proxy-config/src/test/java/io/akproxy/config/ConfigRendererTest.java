@@ -51,6 +51,14 @@ class ConfigRendererTest {
   }
 
   @Test
+  void theRedirectPortAndTheShutdownDelayAreRendered() {
+    assertThat(CONFIG.render())
+        .contains(
+            "\"redirectToHttps\": true,\n      \"redirectPort\": 443\n",
+            "\"shutdown\": {\n    \"delaySeconds\": 10,\n    \"gracePeriodSeconds\": 25\n");
+  }
+
+  @Test
   void equalConfigurationsHashEqualAndAnyChangeChangesTheHash() {
     ProxyConfig same = ConfigParser.parse(CONFIG.render());
 
@@ -58,6 +66,7 @@ class ConfigRendererTest {
     assertThat(CONFIG.withPathPrefix("/auth/").hash()).isNotEqualTo(CONFIG.hash());
     assertThat(CONFIG.withForwarding(new Forwarding(List.of("10.0.0.0/16"), true)).hash())
         .isNotEqualTo(CONFIG.hash());
+    assertThat(CONFIG.withShutdown(new Shutdown(0, 25)).hash()).isNotEqualTo(CONFIG.hash());
   }
 
   @Test

@@ -244,8 +244,20 @@ class ConfigValidatorTest {
             "reload.debounceMillis", c -> c.withReload(new Reload(5, -1)), "-1 must be at least 0"),
         rule(
             "shutdown.gracePeriodSeconds",
-            c -> c.withShutdown(new Shutdown(-5)),
-            "-5 must be at least 0"));
+            c -> c.withShutdown(new Shutdown(10, -5)),
+            "-5 must be at least 0"),
+        rule(
+            "shutdown.delaySeconds",
+            c -> c.withShutdown(new Shutdown(-1, 25)),
+            "-1 must be at least 0"),
+        rule(
+            "listeners.http.redirectPort",
+            c -> c.withListeners(redirectingTo(0)),
+            "0 is not a port (1-65535)"),
+        rule(
+            "listeners.http.redirectPort",
+            c -> c.withListeners(redirectingTo(65536)),
+            "65536 is not a port (1-65535)"));
   }
 
   @ParameterizedTest(name = "{0}: {2}")
@@ -261,6 +273,16 @@ class ConfigValidatorTest {
     ProxyConfig config = VALID.withListeners(listeners(8443, 8443, false, 9000));
 
     assertThat(ConfigValidator.validate(config)).isEmpty();
+  }
+
+  @Test
+  void theRedirectPortIsTheServicesAndMayEqualAContainerPort() {
+    assertThat(ConfigValidator.validate(VALID.withListeners(redirectingTo(8443)))).isEmpty();
+  }
+
+  @Test
+  void noShutdownDelayKeepsTheImmediateStop() {
+    assertThat(ConfigValidator.validate(VALID.withShutdown(new Shutdown(0, 0)))).isEmpty();
   }
 
   @Test
@@ -286,6 +308,15 @@ class ConfigValidatorTest {
         new Listeners.Https(https),
         new Listeners.Http(http, redirect),
         new Listeners.Admin(admin));
+  }
+
+  private static Listeners redirectingTo(int redirectPort) {
+    Listeners d = Listeners.defaults();
+    return new Listeners(
+        d.bindAddress(),
+        d.https(),
+        new Listeners.Http(d.http().port(), true, redirectPort),
+        d.admin());
   }
 
   private static Tls tlsWith(String minVersion, Tls.Hsts hsts) {

@@ -84,14 +84,19 @@ class RoundTripPropertiesTest {
                 Arbitraries.integers().between(1, 20000),
                 Arbitraries.integers().between(20001, 40000),
                 Arbitraries.integers().between(40001, 65535),
-                Arbitraries.of(true, false))
+                Arbitraries.of(true, false),
+                Arbitraries.integers().between(1, 65535))
             .as(
-                (https, http, admin, redirect) ->
+                (https, http, admin, redirect, redirectPort) ->
                     new Listeners(
                         "0.0.0.0",
                         new Listeners.Https(https),
-                        new Listeners.Http(http, redirect),
+                        new Listeners.Http(http, redirect, redirectPort),
                         new Listeners.Admin(admin)));
+    Arbitrary<Shutdown> shutdown =
+        Combinators.combine(
+                Arbitraries.integers().between(0, 120), Arbitraries.integers().between(0, 600))
+            .as(Shutdown::new);
 
     return Builders.withBuilder(() -> ProxyConfig.defaults(List.of("placeholder.example.com")))
         .use(serverNames)
@@ -108,6 +113,8 @@ class RoundTripPropertiesTest {
         .in((c, v) -> c.withForwarding(v))
         .use(Arbitraries.integers().between(11, 86400))
         .in((c, v) -> c.withWebsocket(new WebSocketSettings(v, 65536, 1 << 20)))
+        .use(shutdown)
+        .in((c, v) -> c.withShutdown(v))
         .build();
   }
 }

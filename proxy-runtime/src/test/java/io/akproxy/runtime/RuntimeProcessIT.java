@@ -103,7 +103,10 @@ class RuntimeProcessIT {
     Vertx vertx = Vertx.vertx();
     try (UpstreamStub upstream = UpstreamStub.plain()) {
       ProxyConfig config =
-          ProxyFixture.builder(root).upstream(upstream).baseConfig().withShutdown(new Shutdown(10));
+          ProxyFixture.builder(root)
+              .upstream(upstream)
+              .baseConfig()
+              .withShutdown(new Shutdown(0, 10));
       Path file =
           write(
               root,

@@ -121,7 +121,7 @@ class AdminTest {
         ProxyFixture proxy =
             ProxyFixture.builder(root)
                 .upstream(upstream)
-                .config(c -> c.withShutdown(new Shutdown(5)))
+                .config(c -> c.withShutdown(new Shutdown(0, 5)))
                 .start()) {
       Future<Integer> inFlight =
           https

@@ -35,13 +35,13 @@ class ConfigChangesTest {
   }
 
   @Test
-  void listenerPortsAndProxyProtocolNeedARestart() {
+  void listenerPortsAndProxyProtocolNeedARestartButTheRedirectPortDoesNot() {
     ProxyConfig changed =
         base.withListeners(
                 new Listeners(
                     "0.0.0.0",
                     new Listeners.Https(9443),
-                    base.listeners().http(),
+                    new Listeners.Http(8080, true, 30443),
                     base.listeners().admin()))
             .withForwarding(new Forwarding(List.of("10.0.0.0/8"), true));
     assertThat(ConfigChanges.restartRequired(base, changed))

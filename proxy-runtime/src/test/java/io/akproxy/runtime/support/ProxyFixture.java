@@ -189,7 +189,7 @@ public final class ProxyFixture implements AutoCloseable {
                   upstream.responseTimeoutSeconds()))
           .withReload(new Reload(1, 100))
           // No drain when a test ends; the drain tests set their own grace period.
-          .withShutdown(new Shutdown(0));
+          .withShutdown(new Shutdown(0, 0));
     }
   }
 
