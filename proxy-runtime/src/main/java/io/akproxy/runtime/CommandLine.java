@@ -1,20 +1,27 @@
 package io.akproxy.runtime;
 
+import io.akproxy.config.IpAddresses;
+import io.akproxy.runtime.load.FileRoot;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code java -jar proxy-runtime.jar --config <proxy.json> [--event-loops N] [--tls-engine
- * auto|openssl|jdk]}. The options default to the environment variables {@code AKPROXY_EVENT_LOOPS}
+ * auto|openssl|jdk] [--root <dir>] [--bind-address <ip>] [--resolve <host>:<port>=<ip>:<port>]...}.
+ * The event loops and the engine default to the environment variables {@code AKPROXY_EVENT_LOOPS}
  * and {@code AKPROXY_TLS_ENGINE}, then to one event loop per available CPU and OpenSSL when it
- * loads.
+ * loads. The last three run a pod's {@code proxy.json} outside its container (see {@link
+ * Overrides}).
  */
-record CommandLine(Path configFile, int eventLoops, String tlsEngine) {
+record CommandLine(Path configFile, int eventLoops, String tlsEngine, Overrides overrides) {
 
   static final String USAGE =
       "usage: java -jar proxy-runtime.jar --config <proxy.json>"
-          + " [--event-loops N] [--tls-engine auto|openssl|jdk]";
+          + " [--event-loops N] [--tls-engine auto|openssl|jdk]\n"
+          + "       [--root <dir>] [--bind-address <ip>] [--resolve <host>:<port>=<ip>:<port>]...";
 
   /** Thrown for arguments that cannot be understood; the message says which and why. */
   static final class UsageException extends Exception {
@@ -30,12 +37,18 @@ record CommandLine(Path configFile, int eventLoops, String tlsEngine) {
     Path config = null;
     String eventLoops = env.get("AKPROXY_EVENT_LOOPS");
     String engine = env.getOrDefault("AKPROXY_TLS_ENGINE", "auto");
+    FileRoot root = FileRoot.AS_WRITTEN;
+    Optional<String> bindAddress = Optional.empty();
+    Map<Overrides.Authority, Overrides.Authority> resolve = new LinkedHashMap<>();
     for (int i = 0; i < args.size(); i++) {
       String arg = args.get(i);
       switch (arg) {
         case "--config" -> config = Path.of(value(args, ++i, arg));
         case "--event-loops" -> eventLoops = value(args, ++i, arg);
         case "--tls-engine" -> engine = value(args, ++i, arg);
+        case "--root" -> root = FileRoot.under(Path.of(value(args, ++i, arg)));
+        case "--bind-address" -> bindAddress = Optional.of(bindAddress(value(args, ++i, arg)));
+        case "--resolve" -> resolve(value(args, ++i, arg), resolve);
         default -> throw new UsageException("unknown argument \"" + arg + "\"");
       }
     }
@@ -54,7 +67,38 @@ record CommandLine(Path configFile, int eventLoops, String tlsEngine) {
             "event loops must be a positive number, not \"" + eventLoops + "\"");
       }
     }
-    return new CommandLine(config, loops, engine);
+    return new CommandLine(config, loops, engine, new Overrides(root, bindAddress, resolve));
+  }
+
+  private static String bindAddress(String value) throws UsageException {
+    if (IpAddresses.parse(value).isEmpty()) {
+      throw new UsageException("--bind-address: \"" + value + "\" is not an IP address");
+    }
+    return value;
+  }
+
+  /** {@code host:port=address:port}, as curl's {@code --resolve}; each host:port once. */
+  private static void resolve(String value, Map<Overrides.Authority, Overrides.Authority> resolve)
+      throws UsageException {
+    int equals = value.indexOf('=');
+    if (equals < 0) {
+      throw new UsageException("--resolve: \"" + value + "\" is not <host>:<port>=<ip>:<port>");
+    }
+    Overrides.Authority from;
+    Overrides.Authority to;
+    try {
+      from = Overrides.Authority.parse(value.substring(0, equals));
+      to = Overrides.Authority.parse(value.substring(equals + 1));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--resolve: " + e.getMessage());
+    }
+    if (!to.isAddress()) {
+      throw new UsageException(
+          "--resolve: \"" + value.substring(equals + 1) + "\" must be an IP address and a port");
+    }
+    if (resolve.putIfAbsent(from, to) != null) {
+      throw new UsageException("--resolve: " + from + " is given twice");
+    }
   }
 
   private static String value(List<String> args, int index, String option) throws UsageException {

@@ -67,9 +67,13 @@ public final class Main {
             });
     Termination.onSignal(signal -> stop.get().accept(signal));
     Clock clock = Clock.systemUTC();
+    Overrides overrides = commandLine.overrides();
+    overrides.describe().forEach(line -> LOG.info("override " + line));
     LoadedSet initial;
     try {
-      initial = LoadedSet.from(FileSetReader.read(commandLine.configFile()), clock.instant());
+      initial =
+          LoadedSet.from(
+              FileSetReader.read(commandLine.configFile(), overrides.files()), clock.instant());
     } catch (LoadException e) {
       System.err.println("akproxy: cannot start, the mounted configuration is not usable:");
       e.problems().forEach(problem -> System.err.println("  " + problem));
@@ -101,7 +105,8 @@ public final class Main {
                 .setEventLoopPoolSize(commandLine.eventLoops())
                 .setWorkerPoolSize(2)
                 .setInternalBlockingPoolSize(2));
-    RuntimeOptions options = new RuntimeOptions(commandLine.eventLoops(), engine, accessLog, clock);
+    RuntimeOptions options =
+        new RuntimeOptions(commandLine.eventLoops(), engine, accessLog, clock, overrides);
     ProxyRuntime runtime;
     try {
       runtime = ProxyRuntime.start(vertx, initial, options, metrics).await(60, TimeUnit.SECONDS);
@@ -123,7 +128,8 @@ public final class Main {
             + " on "
             + commandLine.eventLoops()
             + " event loop(s)");
-    Reloader reloader = new Reloader(vertx, commandLine.configFile(), runtime, clock, initial);
+    Reloader reloader =
+        new Reloader(vertx, commandLine.configFile(), overrides.files(), runtime, clock, initial);
     reloader.start(config);
 
     stop.set(

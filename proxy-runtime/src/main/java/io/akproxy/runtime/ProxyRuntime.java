@@ -18,6 +18,7 @@ import io.akproxy.runtime.reload.ReloadTarget;
 import io.akproxy.runtime.server.Listeners;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.net.SocketAddress;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
@@ -76,9 +77,11 @@ public final class ProxyRuntime implements SnapshotSource, RuntimeView, ReloadTa
 
   private UpstreamClient upstreamClient(LoadedSet set) {
     ProxyConfig config = set.config();
+    Overrides.Authority connectTo = options.overrides().upstreamAddress(config.upstream());
     return UpstreamClient.create(
         vertx,
         config.upstream(),
+        SocketAddress.inetSocketAddress(connectTo.port(), connectTo.host()),
         set.upstreamCaPem(),
         options.tlsEngine().options(),
         config.limits().maxConnections());
@@ -188,6 +191,11 @@ public final class ProxyRuntime implements SnapshotSource, RuntimeView, ReloadTa
   @Override
   public String tlsEngine() {
     return options.tlsEngine().label();
+  }
+
+  @Override
+  public Overrides overrides() {
+    return options.overrides();
   }
 
   @Override

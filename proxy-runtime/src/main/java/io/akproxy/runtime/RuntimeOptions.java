@@ -10,9 +10,10 @@ import java.time.Clock;
  * @param eventLoops event-loop threads serving the listeners; one matches one nginx worker
  * @param accessLog where access-log lines go, or {@code null} to write none
  * @param clock for certificate validity and reload timestamps
+ * @param overrides command-line overrides of where things are ({@link Overrides#NONE} in a pod)
  */
 public record RuntimeOptions(
-    int eventLoops, TlsEngine tlsEngine, AccessLog accessLog, Clock clock) {
+    int eventLoops, TlsEngine tlsEngine, AccessLog accessLog, Clock clock, Overrides overrides) {
 
   public RuntimeOptions {
     if (eventLoops < 1) {

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.akproxy.config.ProxyConfig;
 import io.akproxy.config.Shutdown;
+import io.akproxy.runtime.support.AdminProbe;
 import io.akproxy.runtime.support.ProjectedVolume;
 import io.akproxy.runtime.support.ProxyFixture;
 import io.akproxy.runtime.support.TestPki;
@@ -15,6 +16,7 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
+import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -24,6 +26,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -45,10 +48,11 @@ class RuntimeProcessIT {
       process.destroyForcibly();
     }
 
-    static Runtime start(Path config) throws IOException {
+    static Runtime start(Path config, String... options) throws IOException {
       String java = ProcessHandle.current().info().command().orElse("java");
-      Process process =
-          new ProcessBuilder(
+      List<String> command =
+          new ArrayList<>(
+              List.of(
                   java,
                   "-XX:+UseSerialGC",
                   "-Xmx64m",
@@ -57,9 +61,10 @@ class RuntimeProcessIT {
                   "--config",
                   config.toString(),
                   "--event-loops",
-                  "1")
-              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-              .start();
+                  "1"));
+      command.addAll(List.of(options));
+      Process process =
+          new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
       List<String> stderr = new CopyOnWriteArrayList<>();
       Thread reader =
           new Thread(
@@ -158,6 +163,78 @@ class RuntimeProcessIT {
             .isLessThan(Duration.ofSeconds(10));
         await().atMost(Duration.ofSeconds(5)).until(() -> runtime.output().contains("stopped"));
         assertThat(runtime.output()).contains("received SIGTERM");
+      }
+    } finally {
+      vertx.close();
+    }
+  }
+
+  @Test
+  void servesAPodsUnmodifiedConfigurationThroughTheCommandLineOverrides(@TempDir Path root)
+      throws Exception {
+    TestPki pki = TestPki.get();
+    TestPki.Issued leaf = pki.leaf(TestPki.ec(), ProxyFixture.SERVER_NAME, "localhost");
+    String address = OverridesTest.podAddress();
+    String service = "authentik-server.authentik.svc.cluster.local:9000";
+    Vertx vertx = Vertx.vertx();
+    try (UpstreamStub upstream = UpstreamStub.plain()) {
+      // The pod's own paths (/etc/akproxy/...) and the cluster's upstream name, as rendered.
+      ProxyConfig config =
+          ProxyFixture.builder(root)
+              .outsideThePod(address, Map.of())
+              .upstreamUrl("http://" + service)
+              .baseConfig();
+      Path pod = root.resolve("etc/akproxy");
+      ProjectedVolume.create(
+          pod.resolve("tls"),
+          Map.of(
+              "tls.crt",
+              pki.chainPem(leaf),
+              "tls.key",
+              TestPki.keyPem(leaf.keys().getPrivate(), TestPki.KeyFormat.PKCS8)));
+      Path file =
+          ProjectedVolume.create(pod.resolve("config"), Map.of("proxy.json", config.render()))
+              .file("proxy.json");
+      String resolve = service + "=127.0.0.1:" + upstream.port();
+      try (Runtime runtime =
+          Runtime.start(
+              file, "--root", root.toString(), "--bind-address", address, "--resolve", resolve)) {
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> runtime.output().contains("listening admin on"));
+        int https = config.listeners().https().port();
+        assertThat(runtime.output())
+            .contains("override --root " + root)
+            .contains("override --bind-address " + address)
+            .contains("override --resolve " + resolve)
+            .contains("listening https on " + address + ":" + https);
+
+        HttpClient client =
+            vertx.createHttpClient(
+                new io.vertx.core.http.HttpClientOptions()
+                    .setSsl(true)
+                    .setTrustOptions(
+                        new io.vertx.core.net.PemTrustOptions()
+                            .addCertValue(io.vertx.core.buffer.Buffer.buffer(pki.rootPem()))));
+        int status =
+            client
+                .request(
+                    new io.vertx.core.http.RequestOptions()
+                        .setServer(
+                            io.vertx.core.net.SocketAddress.inetSocketAddress(https, address))
+                        .setHost("localhost")
+                        .setPort(https)
+                        .setURI("/"))
+                .compose(HttpClientRequest::send)
+                .compose(r -> r.body().map(b -> r.statusCode()))
+                .await(10, TimeUnit.SECONDS);
+        assertThat(status).isEqualTo(200);
+
+        JsonObject served = AdminProbe.status(address, config.listeners().admin().port());
+        assertThat(served.getString("configHash")).isEqualTo(config.hash());
+        assertThat(served.getJsonObject("overrides").getString("bindAddress")).isEqualTo(address);
+        assertThat(served.getJsonObject("overrides").getJsonObject("resolve").getString(service))
+            .isEqualTo("127.0.0.1:" + upstream.port());
       }
     } finally {
       vertx.close();

@@ -1,5 +1,6 @@
 package io.akproxy.runtime.admin;
 
+import io.akproxy.runtime.Overrides;
 import io.akproxy.runtime.proxy.Snapshot;
 import io.akproxy.runtime.reload.ReloadStatus;
 
@@ -15,6 +16,9 @@ public interface RuntimeView {
 
   /** {@code openssl} or {@code jdk}. */
   String tlsEngine();
+
+  /** The command-line overrides in force ({@link Overrides#NONE} in a pod). */
+  Overrides overrides();
 
   Metrics metrics();
 }

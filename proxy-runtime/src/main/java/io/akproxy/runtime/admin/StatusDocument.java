@@ -1,5 +1,6 @@
 package io.akproxy.runtime.admin;
 
+import io.akproxy.runtime.Overrides;
 import io.akproxy.runtime.load.CertificateInfo;
 import io.akproxy.runtime.load.LoadedSet;
 import io.akproxy.runtime.reload.ReloadStatus;
@@ -39,6 +40,22 @@ public final class StatusDocument {
             "reloads",
             new JsonObject().put("applied", reload.applied()).put("failed", reload.failed()))
         .put("restartRequired", reload.restartRequired())
-        .put("tlsEngine", view.tlsEngine());
+        .put("tlsEngine", view.tlsEngine())
+        .put("overrides", overrides(view.overrides()));
+  }
+
+  /** Every command-line override in force, so a test's mapping is never mistaken for a pod's. */
+  private static JsonObject overrides(Overrides overrides) {
+    JsonObject json = new JsonObject();
+    if (overrides.files().isRooted()) {
+      json.put("root", overrides.files().toString());
+    }
+    overrides.bindAddress().ifPresent(address -> json.put("bindAddress", address));
+    if (!overrides.resolve().isEmpty()) {
+      JsonObject resolve = new JsonObject();
+      overrides.resolve().forEach((from, to) -> resolve.put(from.toString(), to.toString()));
+      json.put("resolve", resolve);
+    }
+    return json;
   }
 }

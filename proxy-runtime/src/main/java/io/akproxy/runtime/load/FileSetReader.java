@@ -25,7 +25,16 @@ public final class FileSetReader {
 
   private FileSetReader() {}
 
+  /** The mounted set, the referenced files read where the configuration says. */
   public static FileSet read(Path configFile) {
+    return read(configFile, FileRoot.AS_WRITTEN);
+  }
+
+  /**
+   * The mounted set, the referenced files read from {@code root}. Keys and fingerprints use the
+   * paths as the configuration writes them; a problem names the local file too.
+   */
+  public static FileSet read(Path configFile, FileRoot root) {
     MessageDigest digest = sha256();
     String configName = configFile.toString();
     byte[] configBytes;
@@ -55,13 +64,15 @@ public final class FileSetReader {
     Map<String, String> unreadable = new LinkedHashMap<>();
     if (config != null) {
       for (String file : referencedFiles(config)) {
+        Path local = root.local(file);
         try {
-          byte[] content = Files.readAllBytes(Path.of(file));
+          byte[] content = Files.readAllBytes(local);
           files.put(file, content);
           update(digest, file, content);
         } catch (IOException e) {
-          unreadable.put(file, reason(e));
-          update(digest, file, ("unreadable:" + reason(e)).getBytes(StandardCharsets.UTF_8));
+          String reason = root.isRooted() ? reason(e) + " (read as " + local + ")" : reason(e);
+          unreadable.put(file, reason);
+          update(digest, file, ("unreadable:" + reason).getBytes(StandardCharsets.UTF_8));
         }
       }
     }

@@ -75,12 +75,13 @@ public final class UpstreamClient {
   private UpstreamClient(
       Vertx vertx,
       Upstream settings,
+      SocketAddress server,
       Optional<byte[]> caPem,
       SSLEngineOptions engine,
       int maxConnections) {
     this.settings = settings;
     this.caPem = caPem.map(byte[]::clone);
-    this.server = SocketAddress.inetSocketAddress(settings.port(), settings.uri().getHost());
+    this.server = server;
     String serverName = settings.tls().serverName();
     this.host = serverName != null ? serverName : settings.uri().getHost();
     this.port = settings.port();
@@ -103,13 +104,18 @@ public final class UpstreamClient {
             .build();
   }
 
+  /**
+   * @param server where to connect: the URL's host and port, unless the command line resolves them
+   *     elsewhere (the TLS server name and the {@code Host} stay the configuration's)
+   */
   public static UpstreamClient create(
       Vertx vertx,
       Upstream settings,
+      SocketAddress server,
       Optional<byte[]> caPem,
       SSLEngineOptions engine,
       int maxConnections) {
-    return new UpstreamClient(vertx, settings, caPem, engine, maxConnections);
+    return new UpstreamClient(vertx, settings, server, caPem, engine, maxConnections);
   }
 
   private static HttpClientOptions options(

@@ -1,6 +1,7 @@
 package io.akproxy.runtime.reload;
 
 import io.akproxy.config.ProxyConfig;
+import io.akproxy.runtime.load.FileRoot;
 import io.akproxy.runtime.load.FileSet;
 import io.akproxy.runtime.load.FileSetReader;
 import io.akproxy.runtime.load.LoadException;
@@ -30,6 +31,7 @@ public final class Reloader implements AutoCloseable {
 
   private final Vertx vertx;
   private final Path configFile;
+  private final FileRoot files;
   private final ReloadTarget target;
   private final Clock clock;
   private Context context;
@@ -44,12 +46,19 @@ public final class Reloader implements AutoCloseable {
   private volatile boolean closed;
 
   /**
+   * @param files where the paths the configuration names are on this machine
    * @param initial the set already being served
    */
   public Reloader(
-      Vertx vertx, Path configFile, ReloadTarget target, Clock clock, LoadedSet initial) {
+      Vertx vertx,
+      Path configFile,
+      FileRoot files,
+      ReloadTarget target,
+      Clock clock,
+      LoadedSet initial) {
     this.vertx = vertx;
     this.configFile = configFile;
+    this.files = files;
     this.target = target;
     this.clock = clock;
     this.appliedFingerprint = initial.fingerprint();
@@ -101,7 +110,7 @@ public final class Reloader implements AutoCloseable {
   /** The fallback: files whose fingerprint moved are checked like a watch event would have. */
   private void poll() {
     context
-        .executeBlocking(() -> FileSetReader.read(configFile))
+        .executeBlocking(() -> FileSetReader.read(configFile, files))
         .onComplete(
             read -> {
               if (read.succeeded() && isNew(read.result().fingerprint(), true)) {
@@ -142,15 +151,15 @@ public final class Reloader implements AutoCloseable {
 
   /** Worker thread: read, fingerprint and validate. */
   private Attempt load() {
-    FileSet files = FileSetReader.read(configFile);
-    files.config().ifPresent(this::watchDirectoriesOf);
-    if (!isNew(files.fingerprint(), true)) {
-      return new Attempt(files, null, null);
+    FileSet read = FileSetReader.read(configFile, files);
+    read.config().ifPresent(this::watchDirectoriesOf);
+    if (!isNew(read.fingerprint(), true)) {
+      return new Attempt(read, null, null);
     }
     try {
-      return new Attempt(files, LoadedSet.from(files, clock.instant()), null);
+      return new Attempt(read, LoadedSet.from(read, clock.instant()), null);
     } catch (LoadException e) {
-      return new Attempt(files, null, e);
+      return new Attempt(read, null, e);
     }
   }
 
@@ -199,7 +208,7 @@ public final class Reloader implements AutoCloseable {
     List<Path> directories = new ArrayList<>();
     directories.add(configFile.toAbsolutePath().getParent());
     for (String file : FileSetReader.referencedFiles(config)) {
-      Path parent = Path.of(file).getParent();
+      Path parent = files.local(file).getParent();
       if (parent != null) {
         directories.add(parent);
       }

@@ -39,12 +39,15 @@ public final class ListenerOptions {
 
   private ListenerOptions() {}
 
+  /**
+   * @param bindAddress the configuration's, unless the command line overrides it
+   */
   public static HttpServerOptions https(
-      ProxyConfig config, CertificateMaterial certificate, TlsEngine engine) {
+      ProxyConfig config, String bindAddress, CertificateMaterial certificate, TlsEngine engine) {
     Tls tls = config.tls();
     Limits limits = config.limits();
     HttpServerOptions options =
-        client(config, config.listeners().https().port())
+        client(config, bindAddress, config.listeners().https().port())
             .setSsl(true)
             .setSslEngineOptions(engine.options())
             .setKeyCertOptions(keyCert(certificate, engine))
@@ -75,16 +78,18 @@ public final class ListenerOptions {
    */
   public static ServerSSLOptions sslOptions(
       ProxyConfig config, CertificateMaterial certificate, TlsEngine engine) {
-    return https(config, certificate, engine).getSslOptions().copy();
+    return https(config, config.listeners().bindAddress(), certificate, engine)
+        .getSslOptions()
+        .copy();
   }
 
-  public static HttpServerOptions http(ProxyConfig config) {
-    return client(config, config.listeners().http().port());
+  public static HttpServerOptions http(ProxyConfig config, String bindAddress) {
+    return client(config, bindAddress, config.listeners().http().port());
   }
 
-  public static HttpServerOptions admin(ProxyConfig config) {
+  public static HttpServerOptions admin(ProxyConfig config, String bindAddress) {
     return new HttpServerOptions()
-        .setHost(config.listeners().bindAddress())
+        .setHost(bindAddress)
         .setPort(config.listeners().admin().port())
         .setIdleTimeout(config.limits().idleTimeoutSeconds())
         .setIdleTimeoutUnit(TimeUnit.SECONDS)
@@ -92,10 +97,10 @@ public final class ListenerOptions {
   }
 
   /** What both client-facing listeners share. */
-  private static HttpServerOptions client(ProxyConfig config, int port) {
+  private static HttpServerOptions client(ProxyConfig config, String bindAddress, int port) {
     Limits limits = config.limits();
     return new HttpServerOptions()
-        .setHost(config.listeners().bindAddress())
+        .setHost(bindAddress)
         .setPort(port)
         .setReuseAddress(true)
         .setTcpNoDelay(true)

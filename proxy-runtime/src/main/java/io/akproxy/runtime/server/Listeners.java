@@ -58,13 +58,14 @@ public final class Listeners {
   /** Opens admin first (so probes answer as soon as possible), then HTTPS, then HTTP. */
   public Future<Void> open(LoadedSet initial) {
     ProxyConfig config = initial.config();
+    String bind = options.overrides().bindAddress(config);
     // Request-head limits are fixed when the listeners open, as the HTTP decoder's are.
     this.listeningLimits = config.limits();
     Future<?> opened =
         deploy(
                 new ListenerVerticle.Spec(
                     "admin",
-                    ListenerOptions.admin(config),
+                    ListenerOptions.admin(config, bind),
                     admin,
                     null,
                     null,
@@ -77,7 +78,7 @@ public final class Listeners {
                         new ListenerVerticle.Spec(
                             "https",
                             ListenerOptions.https(
-                                config, initial.certificate(), options.tlsEngine()),
+                                config, bind, initial.certificate(), options.tlsEngine()),
                             proxy,
                             proxy.invalidRequestHandler(),
                             Metrics.Listener.HTTPS,
@@ -90,7 +91,7 @@ public final class Listeners {
                         ? deploy(
                             new ListenerVerticle.Spec(
                                 "http",
-                                ListenerOptions.http(config),
+                                ListenerOptions.http(config, bind),
                                 redirect,
                                 redirect.invalidRequestHandler(),
                                 Metrics.Listener.HTTP,
@@ -101,7 +102,6 @@ public final class Listeners {
     return opened
         .onSuccess(
             v -> {
-              String bind = config.listeners().bindAddress();
               LOG.info("listening https on " + bind + ":" + httpsPort());
               if (!http.isEmpty()) {
                 LOG.info("listening http on " + bind + ":" + httpPort() + " (redirect to https)");

@@ -89,7 +89,8 @@ class AdminTest {
               "lastReload",
               "reloads",
               "restartRequired",
-              "tlsEngine");
+              "tlsEngine",
+              "overrides");
       assertThat(status.getString("configHash"))
           .isEqualTo(hash)
           .isEqualTo(proxy.config().hash())
@@ -112,6 +113,7 @@ class AdminTest {
           .isEqualTo(new JsonObject().put("applied", 0).put("failed", 0));
       assertThat(status.getBoolean("restartRequired")).isFalse();
       assertThat(status.getString("tlsEngine")).isIn("openssl", "jdk");
+      assertThat(status.getJsonObject("overrides")).isEqualTo(new JsonObject());
     }
   }
 

@@ -22,9 +22,14 @@ public final class AdminProbe {
   private AdminProbe() {}
 
   public static HttpResponse<String> get(int port, String path) {
+    return get("127.0.0.1", port, path);
+  }
+
+  /** From an admin listener bound to another loopback address ({@code --bind-address}). */
+  public static HttpResponse<String> get(String address, int port, String path) {
     try {
       return CLIENT.send(
-          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+          HttpRequest.newBuilder(URI.create("http://" + address + ":" + port + path))
               .timeout(Duration.ofSeconds(5))
               .build(),
           HttpResponse.BodyHandlers.ofString());
@@ -38,6 +43,10 @@ public final class AdminProbe {
 
   public static JsonObject status(int port) {
     return new JsonObject(get(port, "/status").body());
+  }
+
+  public static JsonObject status(String address, int port) {
+    return new JsonObject(get(address, port, "/status").body());
   }
 
   public static String metrics(int port) {

@@ -6,9 +6,11 @@ import io.akproxy.config.Reload;
 import io.akproxy.config.Shutdown;
 import io.akproxy.config.Tls;
 import io.akproxy.config.Upstream;
+import io.akproxy.runtime.Overrides;
 import io.akproxy.runtime.ProxyRuntime;
 import io.akproxy.runtime.RuntimeOptions;
 import io.akproxy.runtime.admin.Metrics;
+import io.akproxy.runtime.load.FileRoot;
 import io.akproxy.runtime.load.FileSetReader;
 import io.akproxy.runtime.load.LoadedSet;
 import io.akproxy.runtime.log.AccessLog;
@@ -27,6 +29,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
@@ -51,13 +54,16 @@ public final class ProxyFixture implements AutoCloseable {
 
   private ProxyFixture(Builder builder, ProxyConfig config) throws Exception {
     this.root = builder.root;
+    Path mounts = builder.overrides.files().isRooted() ? root.resolve("etc/akproxy") : root;
     this.configVolume =
-        ProjectedVolume.create(root.resolve("config"), Map.of("proxy.json", config.render()));
+        ProjectedVolume.create(mounts.resolve("config"), Map.of("proxy.json", config.render()));
     this.tlsVolume =
         ProjectedVolume.create(
-            root.resolve("tls"), Map.of("tls.crt", builder.certPem, "tls.key", builder.keyPem));
+            mounts.resolve("tls"), Map.of("tls.crt", builder.certPem, "tls.key", builder.keyPem));
     Path configFile = configVolume.file("proxy.json");
-    LoadedSet initial = LoadedSet.from(FileSetReader.read(configFile), Clock.systemUTC().instant());
+    FileRoot files = builder.overrides.files();
+    LoadedSet initial =
+        LoadedSet.from(FileSetReader.read(configFile, files), Clock.systemUTC().instant());
     this.metrics = new Metrics();
     this.accessLines = new LineCollector();
     this.accessLog = new AccessLog(accessLines, metrics::accessLogDropped);
@@ -67,7 +73,8 @@ public final class ProxyFixture implements AutoCloseable {
                 .setPreferNativeTransport(true)
                 .setEventLoopPoolSize(builder.eventLoops));
     RuntimeOptions options =
-        new RuntimeOptions(builder.eventLoops, builder.engine, accessLog, Clock.systemUTC());
+        new RuntimeOptions(
+            builder.eventLoops, builder.engine, accessLog, Clock.systemUTC(), builder.overrides);
     ProxyRuntime started;
     try {
       started = ProxyRuntime.start(vertx, initial, options, metrics).await(20, TimeUnit.SECONDS);
@@ -78,7 +85,7 @@ public final class ProxyFixture implements AutoCloseable {
     }
     this.runtime = started;
     if (builder.reload) {
-      this.reloader = new Reloader(vertx, configFile, runtime, Clock.systemUTC(), initial);
+      this.reloader = new Reloader(vertx, configFile, files, runtime, Clock.systemUTC(), initial);
       reloader.start(config).await(10, TimeUnit.SECONDS);
     } else {
       this.reloader = null;
@@ -99,6 +106,7 @@ public final class ProxyFixture implements AutoCloseable {
     private TlsEngine engine = TlsEngine.choose("auto");
     private int eventLoops = 1;
     private boolean reload;
+    private Overrides overrides = Overrides.NONE;
 
     private Builder(Path root) {
       this.root = root;
@@ -139,6 +147,18 @@ public final class ProxyFixture implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Runs the pod's own layout as the command line's overrides do outside a container: the
+     * configuration names {@code /etc/akproxy/...}, the files sit under the fixture's root ({@code
+     * --root}), the listeners bind {@code bindAddress} and the upstream's name resolves as {@code
+     * resolve} says.
+     */
+    public Builder outsideThePod(
+        String bindAddress, Map<Overrides.Authority, Overrides.Authority> resolve) {
+      this.overrides = new Overrides(FileRoot.under(root), Optional.of(bindAddress), resolve);
+      return this;
+    }
+
     /** Also run the file watcher and poller, with a short debounce and poll interval. */
     public Builder reload() {
       this.reload = true;
@@ -174,12 +194,14 @@ public final class ProxyFixture implements AutoCloseable {
                   new Listeners.Http(ports[1], true),
                   new Listeners.Admin(ports[2])))
           .withTls(
-              new Tls(
-                  root.resolve("tls/tls.crt").toString(),
-                  root.resolve("tls/tls.key").toString(),
-                  Tls.TLS_1_3,
-                  true,
-                  Tls.Hsts.defaults()))
+              overrides.files().isRooted()
+                  ? Tls.defaults()
+                  : new Tls(
+                      root.resolve("tls/tls.crt").toString(),
+                      root.resolve("tls/tls.key").toString(),
+                      Tls.TLS_1_3,
+                      true,
+                      Tls.Hsts.defaults()))
           .withUpstream(
               new Upstream(
                   upstreamUrl,
