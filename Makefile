@@ -59,9 +59,11 @@ run: ## run the operator from source against the current kubeconfig context (CRD
 	AKPROXY_LEADER_ELECTION=$${AKPROXY_LEADER_ELECTION:-false} \
 		java -cp "operator/target/classes:$$(cat operator/target/classpath.txt)" io.akproxy.operator.Main
 
-bench-operator: ## 200 AuthentikProxy resources on the mock API server: time to Ready, requests, heap, no-op resync writes
+bench-operator: ## 200 AuthentikProxy resources on the mock API server, alone and beside 10,000 unrelated Secrets: time to Ready, requests, operator heap, no-op resync writes
 	$(MVN) $(MVN_FLAGS) -q -DskipTests -pl operator -am test-compile dependency:build-classpath \
 		-Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test
-	java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
-		-cp "operator/target/test-classes:operator/target/classes:$$(cat operator/target/test-classpath.txt)" \
-		io.akproxy.operator.bench.OperatorScaleBenchmark $(or $(COUNT),200)
+	for secrets in 0 $(or $(SECRETS),10000); do \
+		java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+			-cp "operator/target/test-classes:operator/target/classes:$$(cat operator/target/test-classpath.txt)" \
+			io.akproxy.operator.bench.OperatorScaleBenchmark $(or $(COUNT),200) $$secrets || exit 1; \
+	done
