@@ -106,7 +106,11 @@ public final class TestCertificates {
         builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(sans));
       }
       String algorithm =
-          keyPair.getPrivate().getAlgorithm().equals("RSA") ? "SHA256withRSA" : "SHA256withECDSA";
+          switch (keyPair.getPrivate().getAlgorithm()) {
+            case "RSA" -> "SHA256withRSA";
+            case "EdDSA", "Ed25519" -> "Ed25519";
+            default -> "SHA256withECDSA";
+          };
       X509Certificate certificate =
           new JcaX509CertificateConverter()
               .getCertificate(

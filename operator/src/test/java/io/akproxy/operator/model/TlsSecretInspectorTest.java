@@ -64,6 +64,30 @@ class TlsSecretInspectorTest {
   }
 
   @Test
+  void acceptsAnEd25519Key() throws Exception {
+    KeyPair ed25519 = java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+    Verdict verdict = inspect(secret(valid(ed25519, KeyFormat.PKCS8)), HOSTS).verdict();
+    assertThat(verdict.holds()).as(verdict.toString()).isTrue();
+  }
+
+  @Test
+  void anEncryptedKeyIsRefusedAsEncrypted() {
+    Issued issued = valid(TestCertificates.ecKey(), KeyFormat.PKCS8);
+    for (String encrypted :
+        List.of(
+            "-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIBvTBXBgkqhkiG9w0BBQ0wSjApBgkqhkiG9w0BBQwwHAQI\n"
+                + "-----END ENCRYPTED PRIVATE KEY-----\n",
+            "-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\n"
+                + "DEK-Info: AES-128-CBC,0123456789ABCDEF0123456789ABCDEF\n\nAAAA\n"
+                + "-----END RSA PRIVATE KEY-----\n")) {
+      Secret secret = TestCertificates.tlsSecret("ns", "sso-tls", issued.certPem(), encrypted);
+      Verdict verdict = inspect(secret, HOSTS).verdict();
+      assertThat(verdict.reason()).isEqualTo(Reason.KEY_INVALID);
+      assertThat(verdict.message()).contains("encrypted");
+    }
+  }
+
+  @Test
   void aMissingSecretSaysWhatToCreate() {
     Verdict verdict = inspect(null, HOSTS).verdict();
     assertThat(verdict.holds()).isFalse();
