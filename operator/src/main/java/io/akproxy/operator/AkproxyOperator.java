@@ -3,13 +3,23 @@ package io.akproxy.operator;
 import io.akproxy.operator.reconciler.AuthentikProxyReconciler;
 import io.akproxy.operator.reconciler.EventRecorder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.VersionInfo;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
+import io.javaoperatorsdk.operator.health.InformerHealthIndicator;
+import io.javaoperatorsdk.operator.health.InformerWrappingEventSourceHealthIndicator;
+import io.javaoperatorsdk.operator.health.Status;
 import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The operator in-process: one controller for AuthentikProxy on the given client. {@code Main} runs
@@ -29,7 +39,10 @@ public final class AkproxyOperator {
           .setMaxInterval(Duration.ofMinutes(5).toMillis())
           .withoutMaxAttempts();
 
+  private static final Logger LOG = LoggerFactory.getLogger(AkproxyOperator.class);
+
   private final Operator operator;
+  private final KubernetesClient client;
   private final Set<String> namespaces;
 
   public AkproxyOperator(KubernetesClient client, OperatorSettings settings) {
@@ -42,6 +55,7 @@ public final class AkproxyOperator {
    */
   public AkproxyOperator(
       KubernetesClient client, OperatorSettings settings, Clock clock, Metrics metrics) {
+    this.client = client;
     String ownNamespace = settings.ownNamespace(client.getNamespace());
     this.namespaces = settings.namespacesToWatch(client.getNamespace());
     this.operator =
@@ -54,6 +68,9 @@ public final class AkproxyOperator {
                   // What is tested is what runs: fabric8's mock server has no server-side apply.
                   .withUseSSAToPatchPrimaryResource(false)
                   .withSSABasedCreateUpdateMatchForDependentResources(false)
+                  // A missing permission (a Role not applied, a watched namespace that does not
+                  // exist) is reported on /readyz and in the log, and retried: no crash loop.
+                  .withStopOnInformerErrorDuringStartup(false)
                   .withMetrics(metrics);
               if (settings.leaderElection()) {
                 Duration lease = settings.leaseDuration();
@@ -89,7 +106,20 @@ public final class AkproxyOperator {
 
   /** Starts the informers and, once they synced (and the lease is held), reconciling. */
   public void start() {
+    checkKubernetesVersion();
     operator.start();
+  }
+
+  private volatile Optional<String> versionProblem = Optional.empty();
+
+  private void checkKubernetesVersion() {
+    try {
+      VersionInfo version = client.getKubernetesVersion();
+      versionProblem = KubernetesVersion.problem(version.getMajor(), version.getMinor());
+      versionProblem.ifPresent(LOG::error);
+    } catch (RuntimeException e) {
+      LOG.warn("could not read the API server's version: {}", e.getMessage());
+    }
   }
 
   public void stop() {
@@ -103,8 +133,49 @@ public final class AkproxyOperator {
 
   /** Whether the operator reconciles with synced, healthy informers (readiness). */
   public boolean isReady() {
-    return operator.getRuntimeInfo().isStarted()
-        && operator.getRuntimeInfo().allEventSourcesAreHealthy();
+    return readiness().isEmpty();
+  }
+
+  /**
+   * Why the operator is not ready, or empty when it is: an API server too old, or the informers
+   * that cannot list or watch (typically a permission the RBAC does not grant, or a watched
+   * namespace that does not exist), by resource and namespace.
+   */
+  public Optional<String> readiness() {
+    if (versionProblem.isPresent()) {
+      return versionProblem;
+    }
+    var runtime = operator.getRuntimeInfo();
+    if (!runtime.isStarted()) {
+      return Optional.of("not started");
+    }
+    if (runtime.allEventSourcesAreHealthy()) {
+      return Optional.empty();
+    }
+    List<String> unhealthy = new ArrayList<>();
+    for (Map<String, InformerWrappingEventSourceHealthIndicator> sources :
+        runtime.unhealthyInformerWrappingEventSourceHealthIndicator().values()) {
+      for (Map.Entry<String, InformerWrappingEventSourceHealthIndicator> source :
+          sources.entrySet()) {
+        Map<String, InformerHealthIndicator> informers =
+            source.getValue().informerHealthIndicators();
+        for (Map.Entry<String, InformerHealthIndicator> informer : informers.entrySet()) {
+          if (informer.getValue().getStatus() != Status.HEALTHY) {
+            String namespace = informer.getKey();
+            unhealthy.add(
+                source.getKey()
+                    + " in "
+                    + (namespace == null || namespace.equals("JOSDK_ALL_NAMESPACES")
+                        ? "all namespaces"
+                        : namespace));
+          }
+        }
+      }
+    }
+    return Optional.of(
+        "cannot list or watch "
+            + (unhealthy.isEmpty() ? "some resources" : String.join(", ", unhealthy))
+            + ": check that the namespace exists and the operator's RBAC grants it (see the log)");
   }
 
   /** The namespaces this operator watches ({@code *}: all). */

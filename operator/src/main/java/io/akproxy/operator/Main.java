@@ -28,7 +28,7 @@ public final class Main {
             MicrometerMetrics.withoutPerResourceMetrics(registry));
     OperatorHttpServer http =
         new OperatorHttpServer(
-            settings.httpPort(), operator::isLive, operator::isReady, registry::scrape);
+            settings.httpPort(), operator::isLive, operator::readiness, registry::scrape);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(

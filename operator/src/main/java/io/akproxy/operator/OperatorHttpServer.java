@@ -6,14 +6,15 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
  * The operator's own port: {@code /healthz} (liveness), {@code /readyz} (the informers are synced
- * and healthy) and {@code /metrics} (Prometheus text). Plain JDK server: three read-only endpoints
- * need no framework.
+ * and healthy; otherwise 503 with the reason) and {@code /metrics} (Prometheus text). Plain JDK
+ * server: three read-only endpoints need no framework.
  */
 public final class OperatorHttpServer implements AutoCloseable {
 
@@ -24,15 +25,15 @@ public final class OperatorHttpServer implements AutoCloseable {
 
   /**
    * @param live whether the process should be left running
-   * @param ready whether the operator is reconciling with healthy informers
+   * @param notReady why the operator is not reconciling with healthy informers, empty when it is
    * @param metrics the Prometheus exposition of the operator's metrics
    */
   public OperatorHttpServer(
-      int port, BooleanSupplier live, BooleanSupplier ready, Supplier<String> metrics)
+      int port, BooleanSupplier live, Supplier<Optional<String>> notReady, Supplier<String> metrics)
       throws IOException {
     server = HttpServer.create(new InetSocketAddress(port), 0);
     server.createContext("/healthz", exchange -> probe(exchange, live));
-    server.createContext("/readyz", exchange -> probe(exchange, ready));
+    server.createContext("/readyz", exchange -> readiness(exchange, notReady));
     server.createContext("/metrics", exchange -> respond(exchange, 200, PROMETHEUS, metrics.get()));
     server.setExecutor(Executors.newSingleThreadExecutor(r -> daemon(r)));
   }
@@ -59,6 +60,21 @@ public final class OperatorHttpServer implements AutoCloseable {
       ok = false;
     }
     respond(exchange, ok ? 200 : 503, TEXT, ok ? "ok\n" : "not ready\n");
+  }
+
+  private static void readiness(HttpExchange exchange, Supplier<Optional<String>> notReady)
+      throws IOException {
+    Optional<String> problem;
+    try {
+      problem = notReady.get();
+    } catch (RuntimeException e) {
+      problem = Optional.of("readiness check failed: " + e.getMessage());
+    }
+    respond(
+        exchange,
+        problem.isEmpty() ? 200 : 503,
+        TEXT,
+        problem.map(p -> "not ready: " + p + "\n").orElse("ok\n"));
   }
 
   private static void respond(HttpExchange exchange, int status, String type, String body)

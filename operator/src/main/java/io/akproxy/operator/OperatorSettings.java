@@ -16,8 +16,11 @@ import java.util.TreeSet;
  *       operator's own namespace; {@code *}: every namespace (needs the cluster-wide RBAC overlay).
  *   <li>{@code AKPROXY_NAMESPACE}: the operator's own namespace (set it from the downward API);
  *       default: the client's namespace (in a pod: the service account's).
- *   <li>{@code AKPROXY_RUNTIME_IMAGE}: the proxy image for resources that name none; default
- *       {@value #DEFAULT_RUNTIME_IMAGE}.
+ *   <li>{@code AKPROXY_RUNTIME_IMAGE}: the proxy image for resources that name none; default:
+ *       derived from {@code AKPROXY_OPERATOR_IMAGE} (the operator's own image, which deploy/ fills
+ *       in from the Deployment, so one {@code kustomize edit set image} moves both): the same
+ *       registry, repository path and tag, with the last path segment's {@code operator} replaced
+ *       by {@code proxy-runtime}; without either, {@value #DEFAULT_RUNTIME_IMAGE}.
  *   <li>{@code AKPROXY_LEADER_ELECTION}: {@code true} (default) or {@code false}; with it on, only
  *       the holder of the Lease {@code AKPROXY_LEASE_NAME} (default {@value #DEFAULT_LEASE_NAME})
  *       in the own namespace reconciles.
@@ -74,7 +77,7 @@ public record OperatorSettings(
     return new OperatorSettings(
         namespaces,
         blankToNull(env.get("AKPROXY_NAMESPACE")),
-        orDefault(env.get("AKPROXY_RUNTIME_IMAGE"), DEFAULT_RUNTIME_IMAGE),
+        runtimeImage(env),
         bool(env, "AKPROXY_LEADER_ELECTION", true),
         orDefault(env.get("AKPROXY_LEASE_NAME"), DEFAULT_LEASE_NAME),
         orDefault(env.get("AKPROXY_CLUSTER_DOMAIN"), DEFAULT_CLUSTER_DOMAIN),
@@ -165,6 +168,43 @@ public record OperatorSettings(
         duration,
         identity,
         false);
+  }
+
+  private static String runtimeImage(Map<String, String> env) {
+    String given = blankToNull(env.get("AKPROXY_RUNTIME_IMAGE"));
+    if (given != null) {
+      return given;
+    }
+    String operator = blankToNull(env.get("AKPROXY_OPERATOR_IMAGE"));
+    return operator == null ? DEFAULT_RUNTIME_IMAGE : runtimeImageBeside(operator);
+  }
+
+  /**
+   * The runtime image published beside the operator's: {@code registry/path/operator:tag} gives
+   * {@code registry/path/proxy-runtime:tag}. A digest names one image only, so it cannot be carried
+   * over: the runtime image must then be given.
+   */
+  static String runtimeImageBeside(String operatorImage) {
+    if (operatorImage.contains("@")) {
+      throw new IllegalArgumentException(
+          "AKPROXY_OPERATOR_IMAGE \""
+              + operatorImage
+              + "\" is pinned by digest; set AKPROXY_RUNTIME_IMAGE to the proxy runtime's image");
+    }
+    int slash = operatorImage.lastIndexOf('/');
+    int colon = operatorImage.lastIndexOf(':');
+    String repository = colon > slash ? operatorImage.substring(0, colon) : operatorImage;
+    String tag = colon > slash ? operatorImage.substring(colon) : "";
+    if (!repository.endsWith("operator")) {
+      throw new IllegalArgumentException(
+          "AKPROXY_OPERATOR_IMAGE \""
+              + operatorImage
+              + "\" does not end in .../operator[:tag]; set AKPROXY_RUNTIME_IMAGE to the proxy"
+              + " runtime's image");
+    }
+    return repository.substring(0, repository.length() - "operator".length())
+        + "proxy-runtime"
+        + tag;
   }
 
   private static boolean bool(Map<String, String> env, String name, boolean fallback) {

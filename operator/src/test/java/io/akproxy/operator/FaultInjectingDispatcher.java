@@ -25,12 +25,29 @@ public final class FaultInjectingDispatcher extends KubernetesCrudDispatcher {
     remaining.set(count);
   }
 
+  private volatile String minorVersion;
+
+  /** Answers {@code GET /version} as an API server of Kubernetes 1.{@code minor}. */
+  public void kubernetesVersion(String minor) {
+    this.minorVersion = minor;
+  }
+
   public int injected() {
     return injected.get();
   }
 
   @Override
   public MockResponse dispatch(RecordedRequest request) {
+    if (minorVersion != null && request.getPath().equals("/version")) {
+      return new MockResponse()
+          .setResponseCode(200)
+          .setBody(
+              "{\"major\":\"1\",\"minor\":\""
+                  + minorVersion
+                  + "\",\"gitVersion\":\"v1."
+                  + minorVersion
+                  + ".0\"}");
+    }
     if (request.getMethod().equals("POST")
         && request.getPath().endsWith("/selfsubjectrulesreviews")) {
       return new MockResponse()

@@ -70,4 +70,29 @@ class OperatorSettingsTest {
         .hasMessageContaining("AKPROXY_LEADER_ELECTION")
         .hasMessageContaining("yes");
   }
+
+  @org.junit.jupiter.api.Test
+  void theRuntimeImageIsDerivedFromTheOperatorsUnlessGiven() {
+    assertThat(
+            OperatorSettings.fromEnvironment(
+                    java.util.Map.of(
+                        "AKPROXY_OPERATOR_IMAGE", "registry.local:5000/ak/operator:1.2"))
+                .runtimeImage())
+        .isEqualTo("registry.local:5000/ak/proxy-runtime:1.2");
+    assertThat(
+            OperatorSettings.fromEnvironment(
+                    java.util.Map.of(
+                        "AKPROXY_OPERATOR_IMAGE", "registry.local/ak/operator:1.2",
+                        "AKPROXY_RUNTIME_IMAGE", "elsewhere/runtime:9"))
+                .runtimeImage())
+        .isEqualTo("elsewhere/runtime:9");
+    assertThat(OperatorSettings.fromEnvironment(java.util.Map.of()).runtimeImage())
+        .isEqualTo(OperatorSettings.DEFAULT_RUNTIME_IMAGE);
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                OperatorSettings.fromEnvironment(
+                    java.util.Map.of(
+                        "AKPROXY_OPERATOR_IMAGE", "ghcr.io/akproxy/operator@sha256:ab")))
+        .hasMessageContaining("AKPROXY_RUNTIME_IMAGE");
+  }
 }

@@ -7,8 +7,8 @@ import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 
 /**
- * The proxy's PodDisruptionBudget, present only with more than one replica ({@link
- * DisruptionBudgetWanted} removes it otherwise).
+ * The proxy's PodDisruptionBudget, present only when the model built one ({@link
+ * DisruptionBudgetWanted} removes it otherwise, reading the same answer).
  */
 @KubernetesDependent(informer = @Informer(labelSelector = Names.MANAGED_SELECTOR))
 public class PodDisruptionBudgetDependent extends ProxyChild<PodDisruptionBudget> {
@@ -21,6 +21,8 @@ public class PodDisruptionBudgetDependent extends ProxyChild<PodDisruptionBudget
   protected PodDisruptionBudget select(DesiredChildren children) {
     return children
         .podDisruptionBudget()
-        .orElseThrow(() -> new IllegalStateException("no PodDisruptionBudget is wanted"));
+        .orElseThrow(
+            () ->
+                new IllegalStateException("reconciled without a PodDisruptionBudget in the model"));
   }
 }

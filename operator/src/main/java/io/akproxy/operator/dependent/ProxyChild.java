@@ -37,6 +37,35 @@ public abstract class ProxyChild<R extends HasMetadata>
     return new ResourceID(Names.child(primary), primary.getMetadata().getNamespace());
   }
 
+  /**
+   * Writes the model's object whole, keeping what others own on the child ({@link ChildUpdate}).
+   * JOSDK's own update merges labels and annotations into the cluster's, so a removed key would
+   * never leave.
+   */
+  @Override
+  public R update(R actual, R desired, AuthentikProxy primary, Context<AuthentikProxy> context) {
+    if (!controlledBy(actual, primary)) {
+      // Never overwrite an object of the same name that someone else made (or another resource).
+      throw new IllegalStateException(
+          actual.getKind()
+              + " "
+              + actual.getMetadata().getName()
+              + " exists and is not controlled by AuthentikProxy "
+              + primary.getMetadata().getName()
+              + "; the operator leaves it alone");
+    }
+    addMetadata(false, actual, desired, primary, context);
+    return prepare(context, ChildUpdate.over(actual, desired), primary, "Updating").update();
+  }
+
+  static boolean controlledBy(HasMetadata child, AuthentikProxy primary) {
+    return child.getMetadata().getOwnerReferences().stream()
+        .anyMatch(
+            owner ->
+                Boolean.TRUE.equals(owner.getController())
+                    && primary.getMetadata().getUid().equals(owner.getUid()));
+  }
+
   @Override
   public Result<R> match(R actual, AuthentikProxy primary, Context<AuthentikProxy> context) {
     R desired = desired(primary, context);

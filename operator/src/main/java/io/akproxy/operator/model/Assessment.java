@@ -47,12 +47,34 @@ public record Assessment(
         tls,
         upstream,
         Optional.of(config),
-        Optional.of(ChildrenModel.build(proxy, config, defaultImage, facts.upstreamService())));
+        Optional.of(
+            ChildrenModel.build(
+                proxy, config, defaultImage, material(proxy, facts), facts.upstreamService())));
+  }
+
+  /** What the checks passed: the Secrets' PEM text, to be copied for the pods. */
+  private static TlsMaterial material(AuthentikProxy proxy, ClusterFacts facts) {
+    var tls = facts.tlsSecret().orElseThrow();
+    return new TlsMaterial(
+        TlsSecretInspector.decoded(tls, TlsSecretInspector.CERT_KEY).orElseThrow(),
+        TlsSecretInspector.decoded(tls, TlsSecretInspector.KEY_KEY).orElseThrow(),
+        SpecDefaults.caSecretName(proxy)
+            .flatMap(name -> facts.caSecret())
+            .flatMap(ca -> TlsSecretInspector.decoded(ca, Names.UPSTREAM_CA_KEY)));
   }
 
   private static Verdict accepted(AuthentikProxy proxy, List<ConfigError> errors) {
     if (SpecDefaults.tlsSecretName(proxy) == null) {
       return Verdict.fails(Reason.INVALID_SPEC, "spec.tls.secretName is required");
+    }
+    String copy = Names.tlsCopy(proxy);
+    if (copy.equals(SpecDefaults.tlsSecretName(proxy))
+        || SpecDefaults.caSecretName(proxy).filter(copy::equals).isPresent()) {
+      return Verdict.fails(
+          Reason.INVALID_SPEC,
+          "spec.tls.secretName and spec.upstream.tls.caSecretName must not be "
+              + copy
+              + ": that is the operator's own copy of the validated certificate");
     }
     if (errors.isEmpty()) {
       return Verdict.holds(Reason.SPEC_VALID, "the specification renders a valid proxy.json");

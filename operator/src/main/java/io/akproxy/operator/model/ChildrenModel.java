@@ -4,6 +4,7 @@ import io.akproxy.config.ProxyConfig;
 import io.akproxy.config.Shutdown;
 import io.akproxy.operator.api.AuthentikProxy;
 import io.akproxy.operator.api.AuthentikProxySpec;
+import io.akproxy.operator.api.ExternalTrafficPolicy;
 import io.akproxy.operator.api.ServiceSpec;
 import io.akproxy.operator.api.ServiceType;
 import io.fabric8.kubernetes.api.model.Capabilities;
@@ -16,6 +17,7 @@ import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.KeyToPathBuilder;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
@@ -29,6 +31,8 @@ import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
@@ -48,7 +52,9 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,9 +64,9 @@ import java.util.Optional;
  * Builds every child of an AuthentikProxy. Pure: the resource, its rendered configuration and the
  * operator's default image in, objects out.
  *
- * <p>The pod template depends only on pod-level fields (image, resources, scheduling, Secret names,
- * pod annotations): configuration and certificates are files the runtime reloads live, so changing
- * them must not roll the pods.
+ * <p>The pod template depends only on pod-level fields (image, resources, scheduling, pod
+ * annotations): configuration and certificates are files the runtime reloads live, so changing them
+ * must not roll the pods.
  */
 public final class ChildrenModel {
 
@@ -79,23 +85,26 @@ public final class ChildrenModel {
 
   private ChildrenModel() {}
 
-  public static DesiredChildren build(AuthentikProxy proxy, ProxyConfig config, String image) {
-    return build(proxy, config, image, Optional.empty());
-  }
-
   /**
+   * @param tls the validated certificate, key and upstream CA the pods are given
    * @param upstreamService the upstream Service, whose pods the NetworkPolicy lets the proxy reach
    */
   public static DesiredChildren build(
-      AuthentikProxy proxy, ProxyConfig config, String image, Optional<Service> upstreamService) {
+      AuthentikProxy proxy,
+      ProxyConfig config,
+      String image,
+      TlsMaterial tls,
+      Optional<Service> upstreamService) {
     return new DesiredChildren(
-        configMap(proxy, config),
-        deployment(proxy, image, config),
-        service(proxy),
-        serviceAccount(proxy),
-        podDisruptionBudget(proxy),
-        autoscaler(proxy),
-        NetworkPolicyModel.build(proxy, config.upstream().url(), upstreamService));
+        OwnedAnnotations.record(configMap(proxy, config)),
+        OwnedAnnotations.record(tlsSecret(proxy, tls)),
+        OwnedAnnotations.record(deployment(proxy, image, config)),
+        OwnedAnnotations.record(service(proxy)),
+        OwnedAnnotations.record(serviceAccount(proxy)),
+        podDisruptionBudget(proxy).map(OwnedAnnotations::record),
+        autoscaler(proxy).map(OwnedAnnotations::record),
+        NetworkPolicyModel.build(proxy, config.upstream().url(), upstreamService)
+            .map(OwnedAnnotations::record));
   }
 
   public static ConfigMap configMap(AuthentikProxy proxy, ProxyConfig config) {
@@ -105,6 +114,29 @@ public final class ChildrenModel {
         .withMetadata(metadata)
         .withData(Map.of(Names.CONFIG_KEY, config.render()))
         .build();
+  }
+
+  /**
+   * The copy of the validated certificate and key (and the upstream CA as {@code ca.crt}) that the
+   * pods mount. Written only from input that passed every check, so it always holds a set the
+   * runtime can serve.
+   */
+  public static Secret tlsSecret(AuthentikProxy proxy, TlsMaterial tls) {
+    Map<String, String> data = new LinkedHashMap<>();
+    data.put(TlsSecretInspector.CERT_KEY, base64(tls.certificatePem()));
+    data.put(TlsSecretInspector.KEY_KEY, base64(tls.keyPem()));
+    tls.upstreamCaPem().ifPresent(ca -> data.put(Names.UPSTREAM_CA_KEY, base64(ca)));
+    ObjectMeta metadata = metadata(proxy);
+    metadata.setName(Names.tlsCopy(proxy));
+    return new SecretBuilder()
+        .withMetadata(metadata)
+        .withType(TlsSecretInspector.TLS_SECRET_TYPE)
+        .withData(data)
+        .build();
+  }
+
+  private static String base64(String text) {
+    return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
   }
 
   /**
@@ -180,9 +212,19 @@ public final class ChildrenModel {
             .withName(Names.child(proxy))
             .endConfigMap()
             .build());
-    volumes.add(secretVolume(TLS_VOLUME, SpecDefaults.tlsSecretName(proxy)));
+    // Both from the operator's copy, never the user's Secrets: the template does not change when
+    // they are renamed, and a new pod starts even when they are gone.
+    volumes.add(
+        secretVolume(
+            TLS_VOLUME,
+            Names.tlsCopy(proxy),
+            TlsSecretInspector.CERT_KEY,
+            TlsSecretInspector.KEY_KEY));
     SpecDefaults.caSecretName(proxy)
-        .ifPresent(name -> volumes.add(secretVolume(UPSTREAM_CA_VOLUME, name)));
+        .ifPresent(
+            name ->
+                volumes.add(
+                    secretVolume(UPSTREAM_CA_VOLUME, Names.tlsCopy(proxy), Names.UPSTREAM_CA_KEY)));
     volumes.add(
         new VolumeBuilder()
             .withName(TMP_VOLUME)
@@ -303,8 +345,13 @@ public final class ChildrenModel {
             .withType(type.value())
             .withSelector(Names.selectorLabels(proxy))
             .withPorts(ports);
-    if (type != ServiceType.CLUSTER_IP && spec.externalTrafficPolicy != null) {
-      serviceSpec.withExternalTrafficPolicy(spec.externalTrafficPolicy.value());
+    if (type != ServiceType.CLUSTER_IP) {
+      // Sent even when unset: the API server defaults it to Cluster, so leaving it out after the
+      // user removed Local would leave Local in place.
+      serviceSpec.withExternalTrafficPolicy(
+          spec.externalTrafficPolicy == null
+              ? ExternalTrafficPolicy.CLUSTER.value()
+              : spec.externalTrafficPolicy.value());
     }
     if (type == ServiceType.LOAD_BALANCER
         && spec.loadBalancerSourceRanges != null
@@ -337,7 +384,7 @@ public final class ChildrenModel {
             .build());
   }
 
-  public static boolean needsDisruptionBudget(AuthentikProxy proxy) {
+  private static boolean needsDisruptionBudget(AuthentikProxy proxy) {
     return SpecDefaults.minimumReplicas(proxy) > 1;
   }
 
@@ -398,21 +445,28 @@ public final class ChildrenModel {
     return new LabelSelectorBuilder().withMatchLabels(Names.selectorLabels(proxy)).build();
   }
 
-  private static Volume secretVolume(String volumeName, String secretName) {
+  /** A whole-volume Secret mount of the given keys (each a file of the same name). */
+  private static Volume secretVolume(String volumeName, String secretName, String... keys) {
     return new VolumeBuilder()
         .withName(volumeName)
         .withNewSecret()
         .withSecretName(secretName)
         .withDefaultMode(SECRET_FILE_MODE)
+        .withItems(
+            java.util.Arrays.stream(keys)
+                .map(key -> new KeyToPathBuilder().withKey(key).withPath(key).build())
+                .toList())
         .endSecret()
         .build();
   }
 
   private static VolumeMount mount(String volume, String path, boolean readOnly) {
+    // An API server drops readOnly: false (Go omitempty): sending it would differ from what is
+    // stored and make every reconcile rewrite the Deployment.
     return new VolumeMountBuilder()
         .withName(volume)
         .withMountPath(path)
-        .withReadOnly(readOnly)
+        .withReadOnly(readOnly ? Boolean.TRUE : null)
         .build();
   }
 

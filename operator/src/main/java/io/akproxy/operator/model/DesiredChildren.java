@@ -1,6 +1,7 @@
 package io.akproxy.operator.model;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -12,6 +13,7 @@ import java.util.Optional;
 /** Every object one AuthentikProxy should own, as the model built them. */
 public record DesiredChildren(
     ConfigMap configMap,
+    Secret tlsSecret,
     Deployment deployment,
     Service service,
     ServiceAccount serviceAccount,

@@ -51,6 +51,15 @@ public final class Names {
     return proxyName + "-proxy";
   }
 
+  /**
+   * The operator's copy of the last validated certificate and key (and upstream CA), {@code
+   * <name>-proxy-tls}: what the pods mount, so a deleted or broken user Secret never stops a new
+   * pod from starting.
+   */
+  public static String tlsCopy(AuthentikProxy proxy) {
+    return child(proxy) + "-tls";
+  }
+
   /** Labels on every child and on the pods. */
   public static Map<String, String> labels(AuthentikProxy proxy) {
     Map<String, String> labels = selectorLabels(proxy);

@@ -55,8 +55,9 @@ public final class StatusModel {
                 .orElse(null)
             : previous.networkPolicy;
     status.upstream = assessment.upstream().url().orElse(previous.upstream);
+    // Exactly what the pods are given: the copy changes only when the children are applied.
     status.certificate =
-        assessment.tls().verdict().holds()
+        assessment.children().isPresent()
             ? assessment.tls().certificate().map(CertificateInfo::toStatus).orElse(null)
             : previous.certificate;
     status.url = url(proxy);

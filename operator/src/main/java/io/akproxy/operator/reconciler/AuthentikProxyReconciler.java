@@ -9,6 +9,7 @@ import io.akproxy.operator.dependent.PodDisruptionBudgetDependent;
 import io.akproxy.operator.dependent.ReconcileChildren;
 import io.akproxy.operator.dependent.ServiceAccountDependent;
 import io.akproxy.operator.dependent.ServiceDependent;
+import io.akproxy.operator.dependent.TlsSecretDependent;
 import io.akproxy.operator.model.Assessment;
 import io.akproxy.operator.model.CertificateInfo;
 import io.akproxy.operator.model.ClusterFacts;
@@ -55,6 +56,7 @@ import org.slf4j.LoggerFactory;
     explicitInvocation = true,
     dependents = {
       @Dependent(name = AuthentikProxyReconciler.CONFIG_MAP, type = ConfigMapDependent.class),
+      @Dependent(name = AuthentikProxyReconciler.TLS_COPY, type = TlsSecretDependent.class),
       @Dependent(
           name = AuthentikProxyReconciler.SERVICE_ACCOUNT,
           type = ServiceAccountDependent.class),
@@ -63,6 +65,7 @@ import org.slf4j.LoggerFactory;
           type = DeploymentDependent.class,
           dependsOn = {
             AuthentikProxyReconciler.CONFIG_MAP,
+            AuthentikProxyReconciler.TLS_COPY,
             AuthentikProxyReconciler.SERVICE_ACCOUNT
           }),
       @Dependent(name = AuthentikProxyReconciler.SERVICE, type = ServiceDependent.class),
@@ -76,6 +79,7 @@ public class AuthentikProxyReconciler implements Reconciler<AuthentikProxy> {
 
   public static final String NAME = "authentikproxy";
   static final String CONFIG_MAP = "configmap";
+  static final String TLS_COPY = "tlscopy";
   static final String SERVICE_ACCOUNT = "serviceaccount";
   static final String DEPLOYMENT = "deployment";
   static final String SERVICE = "service";
@@ -151,11 +155,10 @@ public class AuthentikProxyReconciler implements Reconciler<AuthentikProxy> {
           .reconcileManagedWorkflow()
           .throwAggregateExceptionIfErrorsPresent();
       DesiredChildren children = assessment.children().get();
-      AuthentikProxyStatus status = proxy.getStatus();
       new UnwatchedChild<>(context.getClient(), HorizontalPodAutoscaler.class)
-          .apply(proxy, children.autoscaler(), status != null && status.autoscaler != null);
+          .apply(proxy, children.autoscaler());
       new UnwatchedChild<>(context.getClient(), NetworkPolicy.class)
-          .apply(proxy, children.networkPolicy(), status != null && status.networkPolicy != null);
+          .apply(proxy, children.networkPolicy());
     } else {
       LOG.info(
           "{}/{}: children left as they are: {}",

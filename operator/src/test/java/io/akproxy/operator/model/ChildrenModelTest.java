@@ -36,8 +36,12 @@ class ChildrenModelTest {
     return TestResources.proxy("authentik", "sso");
   }
 
+  static final TlsMaterial TLS =
+      new TlsMaterial("CERTIFICATE PEM", "KEY PEM", java.util.Optional.of("CA PEM"));
+
   private static DesiredChildren build(AuthentikProxy proxy) {
-    return ChildrenModel.build(proxy, ProxyConfigFactory.build(proxy, UPSTREAM), IMAGE);
+    return ChildrenModel.build(
+        proxy, ProxyConfigFactory.build(proxy, UPSTREAM), IMAGE, TLS, java.util.Optional.empty());
   }
 
   private static PodTemplateSpec template(AuthentikProxy proxy) {
@@ -80,10 +84,40 @@ class ChildrenModelTest {
         pod.getVolumes().stream()
             .collect(java.util.stream.Collectors.toMap(Volume::getName, v -> v));
     assertThat(volumes.get("config").getConfigMap().getName()).isEqualTo("sso-proxy");
-    assertThat(volumes.get("tls").getSecret().getSecretName()).isEqualTo("sso-tls");
-    assertThat(volumes.get("upstream-ca").getSecret().getSecretName()).isEqualTo("authentik-ca");
+    // Both from the operator's copy of the validated set, never from the user's Secrets.
+    assertThat(volumes.get("tls").getSecret().getSecretName()).isEqualTo("sso-proxy-tls");
+    assertThat(volumes.get("tls").getSecret().getItems())
+        .extracting(k -> k.getKey() + "->" + k.getPath())
+        .containsExactly("tls.crt->tls.crt", "tls.key->tls.key");
+    assertThat(volumes.get("upstream-ca").getSecret().getSecretName()).isEqualTo("sso-proxy-tls");
+    assertThat(volumes.get("upstream-ca").getSecret().getItems())
+        .extracting(k -> k.getKey() + "->" + k.getPath())
+        .containsExactly("ca.crt->ca.crt");
     assertThat(volumes.get("tmp").getEmptyDir()).isNotNull();
     assertThat(container.getArgs()).containsExactly("--config", "/etc/akproxy/config/proxy.json");
+  }
+
+  @Test
+  void theTlsCopyHoldsTheValidatedCertificateKeyAndCa() {
+    var copy = build(proxy()).tlsSecret();
+    assertThat(copy.getMetadata().getName()).isEqualTo("sso-proxy-tls");
+    assertThat(copy.getType()).isEqualTo("kubernetes.io/tls");
+    assertThat(copy.getData())
+        .containsOnlyKeys("tls.crt", "tls.key", "ca.crt")
+        .containsEntry("tls.crt", base64("CERTIFICATE PEM"))
+        .containsEntry("tls.key", base64("KEY PEM"))
+        .containsEntry("ca.crt", base64("CA PEM"));
+    assertThat(copy.getMetadata().getLabels())
+        .containsEntry(Names.LABEL_MANAGED_BY, "akproxy-operator");
+    assertThat(copy.getMetadata().getOwnerReferences())
+        .singleElement()
+        .satisfies(o -> assertThat(o.getController()).isTrue());
+    assertThat(ChildrenModelTest.TLS.toString()).doesNotContain("PEM");
+  }
+
+  private static String base64(String text) {
+    return java.util.Base64.getEncoder()
+        .encodeToString(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 
   @Test
@@ -115,7 +149,12 @@ class ChildrenModelTest {
               p.getSpec().websocket = new WebSocketSpec();
               p.getSpec().websocket.idleTimeoutSeconds = 600;
             },
-            p -> p.getSpec().upstream.keepAlive = 32);
+            p -> p.getSpec().upstream.keepAlive = 32,
+            // The pods mount the operator's copy, whatever the user's Secret is called.
+            p -> {
+              p.getSpec().tls.secretName = "other-tls";
+              p.getSpec().hosts = List.of("other.example.com");
+            });
     for (Consumer<AuthentikProxy> change : configOnly) {
       AuthentikProxy changed = proxy();
       change.accept(changed);
@@ -168,7 +207,6 @@ class ChildrenModelTest {
                         .addToLimits("memory", new Quantity("1Gi"))
                         .build(),
             p -> p.getSpec().nodeSelector = Map.of("kubernetes.io/os", "linux"),
-            p -> p.getSpec().tls.secretName = "other-tls",
             p -> p.getSpec().podAnnotations = Map.of("prometheus.io/scrape", "true"));
     for (Consumer<AuthentikProxy> change : podLevel) {
       AuthentikProxy changed = proxy();
@@ -181,7 +219,8 @@ class ChildrenModelTest {
   void theConfigMapCarriesTheRenderedConfigAndItsHash() {
     AuthentikProxy proxy = proxy();
     ProxyConfig config = ProxyConfigFactory.build(proxy, UPSTREAM);
-    DesiredChildren children = ChildrenModel.build(proxy, config, IMAGE);
+    DesiredChildren children =
+        ChildrenModel.build(proxy, config, IMAGE, TLS, java.util.Optional.empty());
     assertThat(children.configMap().getData()).containsOnlyKeys("proxy.json");
     assertThat(children.configMap().getData().get("proxy.json")).isEqualTo(config.render());
     assertThat(children.configMap().getMetadata().getAnnotations())
@@ -301,5 +340,104 @@ class ChildrenModelTest {
     Deployment deployment = children.deployment();
     assertThat(deployment.getSpec().getSelector().getMatchLabels())
         .isEqualTo(Names.selectorLabels(proxy()));
+  }
+
+  /**
+   * The Deployment selector is immutable: changing these labels would make every existing
+   * Deployment refuse the operator's update. Literal on purpose: a change to {@link Names} must
+   * fail here first.
+   */
+  @Test
+  void theSelectorLabelsNeverChange() {
+    Map<String, String> golden =
+        Map.of(
+            "app.kubernetes.io/name", "akproxy",
+            "app.kubernetes.io/instance", "sso",
+            "app.kubernetes.io/component", "proxy");
+    DesiredChildren children = build(proxy());
+    assertThat(children.deployment().getSpec().getSelector().getMatchLabels()).isEqualTo(golden);
+    assertThat(children.deployment().getSpec().getSelector().getMatchExpressions()).isEmpty();
+    assertThat(children.service().getSpec().getSelector()).isEqualTo(golden);
+    assertThat(
+            children.podDisruptionBudget().orElseThrow().getSpec().getSelector().getMatchLabels())
+        .isEqualTo(golden);
+  }
+
+  /**
+   * Go fields a real API server stores even when false or 0 (pointers); any other zero value
+   * (omitempty) is dropped on write, so sending it makes every comparison see a difference.
+   */
+  private static final java.util.Set<String> POINTER_FIELDS =
+      java.util.Set.of(
+          "allowPrivilegeEscalation",
+          "privileged",
+          "readOnlyRootFilesystem",
+          "runAsNonRoot",
+          "automountServiceAccountToken",
+          "enableServiceLinks",
+          "maxUnavailable",
+          "maxSurge",
+          "replicas",
+          "controller",
+          "blockOwnerDeletion");
+
+  @Test
+  void noChildSendsAZeroValueARealApiServerWouldDrop() {
+    AuthentikProxy proxy = proxy();
+    proxy.getSpec().autoscaling = new io.akproxy.operator.api.AutoscalingSpec();
+    proxy.getSpec().autoscaling.maxReplicas = 4;
+    proxy.getSpec().networkPolicy = new io.akproxy.operator.api.NetworkPolicySpec();
+    proxy.getSpec().upstream.tls = new UpstreamTlsSpec();
+    proxy.getSpec().upstream.tls.verify = true;
+    proxy.getSpec().upstream.tls.caSecretName = "authentik-ca";
+    proxy.getSpec().service = new ServiceSpec();
+    proxy.getSpec().service.type = ServiceType.LOAD_BALANCER;
+    proxy.getSpec().service.externalTrafficPolicy = ExternalTrafficPolicy.LOCAL;
+    proxy.getSpec().service.annotations = Map.of("example.com/lb", "internal");
+    proxy.getSpec().service.loadBalancerSourceRanges = List.of("10.0.0.0/8");
+    proxy.getSpec().podAnnotations = Map.of("prometheus.io/scrape", "true");
+    DesiredChildren children = build(proxy);
+    List<io.fabric8.kubernetes.api.model.HasMetadata> all = new java.util.ArrayList<>();
+    all.addAll(
+        List.of(
+            children.configMap(),
+            children.deployment(),
+            children.service(),
+            children.serviceAccount()));
+    children.podDisruptionBudget().ifPresent(all::add);
+    children.autoscaler().ifPresent(all::add);
+    children.networkPolicy().ifPresent(all::add);
+    List<String> dropped = new java.util.ArrayList<>();
+    for (var child : all) {
+      zeroValues(
+          JSON.convertValue(child, com.fasterxml.jackson.databind.JsonNode.class),
+          child.getKind(),
+          dropped);
+    }
+    assertThat(dropped).as("zero values a real API server does not store").isEmpty();
+  }
+
+  private static void zeroValues(
+      com.fasterxml.jackson.databind.JsonNode node, String path, List<String> found) {
+    String field = path.substring(path.lastIndexOf('/') + 1);
+    boolean pointer = POINTER_FIELDS.contains(field);
+    if (node.isObject()) {
+      if (node.isEmpty()) {
+        found.add(path + " = {}");
+      }
+      node.fields().forEachRemaining(e -> zeroValues(e.getValue(), path + "/" + e.getKey(), found));
+    } else if (node.isArray()) {
+      if (node.isEmpty()) {
+        found.add(path + " = []");
+      }
+      for (int i = 0; i < node.size(); i++) {
+        zeroValues(node.get(i), path + "/" + i, found);
+      }
+    } else if (!pointer
+        && ((node.isBoolean() && !node.asBoolean())
+            || (node.isNumber() && node.asLong() == 0)
+            || (node.isTextual() && node.asText().isEmpty()))) {
+      found.add(path + " = " + node);
+    }
   }
 }

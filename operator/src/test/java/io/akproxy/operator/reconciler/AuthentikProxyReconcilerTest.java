@@ -18,10 +18,13 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.ServicePortBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import java.time.Duration;
 import java.util.List;
@@ -118,7 +121,7 @@ class AuthentikProxyReconcilerTest extends OperatorTestBase {
   void aReconcileWithNothingChangedWritesNothingEvenAfterTheServerAddedItsDefaults() {
     createSecretServiceAndProxy();
     awaitReady();
-    cluster.operatorWrites();
+    drainWrites();
 
     simulateApiServerDefaults();
     List<String> writes = nudgeAndCollectWrites();
@@ -189,25 +192,135 @@ class AuthentikProxyReconcilerTest extends OperatorTestBase {
   }
 
   @Test
-  void aRotatedSecretUpdatesTheCertificateStatusWithoutTouchingAnyChild() {
+  void aRotatedSecretUpdatesTheCopyAndTheCertificateStatusWithoutRollingThePods() {
     createSecretServiceAndProxy();
     awaitReady();
-    cluster.operatorWrites();
+    drainWrites();
 
     Issued rotated = TestCertificates.issue(List.of("sso.example.com"), Duration.ofDays(90));
     kube.resource(TestCertificates.tlsSecret(NS, TestResources.TLS_SECRET, rotated)).update();
     await()
         .atMost(WAIT)
         .untilAsserted(
-            () -> assertThat(get().getStatus().certificate.serial).isEqualTo(rotated.serialHex()));
-    assertThat(childWrites(cluster.operatorWrites())).isEmpty();
+            () -> assertThat(status().certificate.serial).isEqualTo(rotated.serialHex()));
+    assertThat(copiedCertificate()).isEqualTo(rotated.certPem());
+    reconciles.awaitQuiet();
+    assertThat(childWrites(cluster.operatorWrites()))
+        .as("only the copy the pods mount is written")
+        .containsExactly("PUT /api/v1/namespaces/authentik/secrets/sso-proxy-tls");
+  }
+
+  /** The certificate in the operator's copy, the one the pods mount. */
+  String copiedCertificate() {
+    Secret copy = kube.secrets().inNamespace(NS).withName(CHILD + "-tls").get();
+    return new String(
+        java.util.Base64.getDecoder().decode(copy.getData().get("tls.crt")),
+        java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  /** Every Secret the pod template mounts exists. */
+  void assertEveryMountedSecretExists() {
+    Deployment deployment = awaitChild(Deployment.class);
+    var secretVolumes =
+        deployment.getSpec().getTemplate().getSpec().getVolumes().stream()
+            .filter(v -> v.getSecret() != null)
+            .toList();
+    assertThat(secretVolumes).isNotEmpty();
+    for (var volume : secretVolumes) {
+      Secret secret =
+          kube.secrets().inNamespace(NS).withName(volume.getSecret().getSecretName()).get();
+      assertThat(secret)
+          .as("Secret %s of volume %s", volume.getSecret().getSecretName(), volume.getName())
+          .isNotNull();
+      for (var item : volume.getSecret().getItems()) {
+        assertThat(secret.getData()).containsKey(item.getKey());
+      }
+    }
+  }
+
+  @Test
+  void aNewPodStartsWithTheLastGoodCertificateWhenTheUsersSecretIsDeletedOrBroken() {
+    createSecretServiceAndProxy();
+    awaitReady();
+    String served = copiedCertificate();
+
+    kube.resource(TestCertificates.tlsSecret(NS, TestResources.TLS_SECRET, certificate)).delete();
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(condition(get(), ConditionType.TLS_READY).getReason())
+                    .isEqualTo("SecretNotFound"));
+    reconciles.awaitQuiet();
+    assertEveryMountedSecretExists();
+    assertThat(copiedCertificate()).isEqualTo(served);
+
+    // A parseable certificate that does not cover the hosts: never copied, never reported served.
+    Issued wrongHost = TestCertificates.issue(List.of("other.example.com"), Duration.ofDays(90));
+    kube.resource(TestCertificates.tlsSecret(NS, TestResources.TLS_SECRET, wrongHost)).create();
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(condition(get(), ConditionType.TLS_READY).getReason())
+                    .isEqualTo("HostsNotCovered"));
+    reconciles.awaitQuiet();
+    assertThat(copiedCertificate()).isEqualTo(served);
+    assertThat(get().getStatus().certificate.serial).isEqualTo(certificate.serialHex());
+    assertEveryMountedSecretExists();
+  }
+
+  @Test
+  void aValidCertificateIsNotReportedServedWhileAnotherInputKeepsTheChildrenBack() {
+    createSecretServiceAndProxy();
+    awaitReady();
+    kube.services().inNamespace(NS).withName(TestResources.UPSTREAM_SERVICE).delete();
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(condition(get(), ConditionType.UPSTREAM_RESOLVED).getStatus())
+                    .isEqualTo("False"));
+    Issued rotated = TestCertificates.issue(List.of("sso.example.com"), Duration.ofDays(90));
+    kube.resource(TestCertificates.tlsSecret(NS, TestResources.TLS_SECRET, rotated)).update();
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(condition(get(), ConditionType.TLS_READY).getMessage())
+                    .contains(rotated.serialHex()));
+    reconciles.awaitQuiet();
+    // The pods still get the old one: status says so.
+    assertThat(get().getStatus().certificate.serial).isEqualTo(certificate.serialHex());
+    assertThat(copiedCertificate()).isEqualTo(certificate.certPem());
+  }
+
+  @Test
+  void aSecretOfTheCopysNameThatTheOperatorDoesNotOwnIsNeverWritten() {
+    Secret foreign =
+        new io.fabric8.kubernetes.api.model.SecretBuilder()
+            .withNewMetadata()
+            .withName(CHILD + "-tls")
+            .withNamespace(NS)
+            .endMetadata()
+            .withType("Opaque")
+            .addToData("owner", "c29tZW9uZSBlbHNl")
+            .build();
+    kube.resource(foreign).create();
+    createSecretServiceAndProxy();
+    await().atMost(WAIT).until(() -> reconciles.started() > 0);
+    reconciles.awaitQuiet();
+    Secret after = kube.secrets().inNamespace(NS).withName(CHILD + "-tls").get();
+    assertThat(after.getData()).isEqualTo(foreign.getData());
+    assertThat(after.getType()).isEqualTo("Opaque");
+    assertThat(after.getMetadata().getOwnerReferences()).isEmpty();
   }
 
   @Test
   void aBadSecretLeavesTheChildrenAloneReportsWhyAndRecoversWhenFixed() {
     createSecretServiceAndProxy();
     awaitReady();
-    cluster.operatorWrites();
+    drainWrites();
 
     Issued other = TestCertificates.issue(List.of("sso.example.com"), Duration.ofDays(90));
     kube.resource(
@@ -324,9 +437,7 @@ class AuthentikProxyReconcilerTest extends OperatorTestBase {
     var hpa =
         awaitChild(io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler.class);
     assertThat(hpa.getSpec().getMaxReplicas()).isEqualTo(5);
-    await()
-        .atMost(WAIT)
-        .untilAsserted(() -> assertThat(get().getStatus().autoscaler).isEqualTo(CHILD));
+    await().atMost(WAIT).untilAsserted(() -> assertThat(status().autoscaler).isEqualTo(CHILD));
 
     // The autoscaler scales the Deployment to 4: the operator leaves it there.
     retrying(
@@ -340,7 +451,7 @@ class AuthentikProxyReconcilerTest extends OperatorTestBase {
                       d.getSpec().setReplicas(4);
                       return d;
                     }));
-    cluster.operatorWrites();
+    drainWrites();
     assertThat(childWrites(nudgeAndCollectWrites())).isEmpty();
     assertThat(awaitChild(Deployment.class).getSpec().getReplicas()).isEqualTo(4);
 
@@ -396,16 +507,14 @@ class AuthentikProxyReconcilerTest extends OperatorTestBase {
     assertThat(policy.getMetadata().getOwnerReferences())
         .singleElement()
         .satisfies(o -> assertThat(o.getController()).isTrue());
-    await()
-        .atMost(WAIT)
-        .untilAsserted(() -> assertThat(get().getStatus().networkPolicy).isEqualTo(CHILD));
+    await().atMost(WAIT).untilAsserted(() -> assertThat(status().networkPolicy).isEqualTo(CHILD));
 
     markAvailable(2);
     await()
         .atMost(WAIT)
         .untilAsserted(
             () -> assertThat(condition(get(), ConditionType.READY).getStatus()).isEqualTo("True"));
-    cluster.operatorWrites();
+    drainWrites();
     assertThat(nudgeAndCollectWrites()).as("a matching policy is not rewritten").isEmpty();
 
     editProxy(p -> p.getSpec().networkPolicy = null);
@@ -438,5 +547,184 @@ class AuthentikProxyReconcilerTest extends OperatorTestBase {
                             .get())
                     .isNull());
     assertThat(awaitChild(Deployment.class).getSpec().getReplicas()).isEqualTo(1);
+  }
+
+  @Test
+  void removingAutoscalingDeletesTheAutoscalerEvenWhenStatusLostIt() {
+    kube.resource(TestCertificates.tlsSecret(NS, TestResources.TLS_SECRET, certificate)).create();
+    kube.resource(TestResources.authentikService(NS)).create();
+    AuthentikProxy proxy = TestResources.proxy(NS, NAME);
+    proxy.getSpec().autoscaling = new io.akproxy.operator.api.AutoscalingSpec();
+    proxy.getSpec().autoscaling.maxReplicas = 5;
+    proxy.getSpec().networkPolicy = new io.akproxy.operator.api.NetworkPolicySpec();
+    kube.resource(proxy).create();
+    awaitChild(HorizontalPodAutoscaler.class);
+    awaitChild(NetworkPolicy.class);
+    await().atMost(WAIT).untilAsserted(() -> assertThat(status().autoscaler).isEqualTo(CHILD));
+    reconciles.awaitQuiet();
+
+    // A restore from backup, or a status edit, loses what status said exists.
+    retrying(
+        () ->
+            kube.resources(AuthentikProxy.class)
+                .inNamespace(NS)
+                .withName(NAME)
+                .editStatus(
+                    p -> {
+                      p.getStatus().autoscaler = null;
+                      p.getStatus().networkPolicy = null;
+                      return p;
+                    }));
+    editProxy(
+        p -> {
+          p.getSpec().autoscaling = null;
+          p.getSpec().networkPolicy = null;
+        });
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              assertThat(
+                      kube.autoscaling()
+                          .v2()
+                          .horizontalPodAutoscalers()
+                          .inNamespace(NS)
+                          .withName(CHILD)
+                          .get())
+                  .as("the autoscaler")
+                  .isNull();
+              assertThat(
+                      kube.network().v1().networkPolicies().inNamespace(NS).withName(CHILD).get())
+                  .as("the NetworkPolicy")
+                  .isNull();
+            });
+  }
+
+  @Test
+  void anAutoscalerOfTheSameNameThatTheResourceDoesNotControlIsLeftAlone() {
+    kube.resource(
+            new io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder()
+                .withNewMetadata()
+                .withName(CHILD)
+                .withNamespace(NS)
+                .endMetadata()
+                .withNewSpec()
+                .withMaxReplicas(3)
+                .withNewScaleTargetRef()
+                .withApiVersion("apps/v1")
+                .withKind("Deployment")
+                .withName("something-else")
+                .endScaleTargetRef()
+                .endSpec()
+                .build())
+        .create();
+    createSecretServiceAndProxy();
+    awaitReady();
+    reconciles.awaitQuiet();
+    assertThat(
+            kube.autoscaling()
+                .v2()
+                .horizontalPodAutoscalers()
+                .inNamespace(NS)
+                .withName(CHILD)
+                .get())
+        .as("an autoscaler the operator did not make")
+        .isNotNull();
+  }
+
+  @Test
+  void fieldsRemovedFromTheResourceLeaveTheChildrenAndARolloutRestartSurvives() {
+    createSecretServiceAndProxy();
+    awaitReady();
+    editProxy(
+        p -> {
+          p.getSpec().service = new io.akproxy.operator.api.ServiceSpec();
+          p.getSpec().service.type = io.akproxy.operator.api.ServiceType.LOAD_BALANCER;
+          p.getSpec().service.annotations = java.util.Map.of("lb.example.com/internal", "true");
+          p.getSpec().service.loadBalancerSourceRanges = List.of("10.0.0.0/8");
+          p.getSpec().service.externalTrafficPolicy =
+              io.akproxy.operator.api.ExternalTrafficPolicy.LOCAL;
+          p.getSpec().nodeSelector = java.util.Map.of("pool", "edge");
+          p.getSpec().tolerations =
+              List.of(
+                  new io.fabric8.kubernetes.api.model.TolerationBuilder()
+                      .withKey("edge")
+                      .withOperator("Exists")
+                      .build());
+          p.getSpec().podAnnotations = java.util.Map.of("prometheus.io/scrape", "true");
+        });
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              Service service = awaitChild(Service.class);
+              assertThat(service.getMetadata().getAnnotations())
+                  .containsKey("lb.example.com/internal");
+              assertThat(service.getSpec().getExternalTrafficPolicy()).isEqualTo("Local");
+              assertThat(
+                      awaitChild(Deployment.class)
+                          .getSpec()
+                          .getTemplate()
+                          .getSpec()
+                          .getNodeSelector())
+                  .containsEntry("pool", "edge");
+            });
+    drainWrites();
+    // kubectl rollout restart, and another controller's Service annotation.
+    retrying(
+        () ->
+            kube.apps()
+                .deployments()
+                .inNamespace(NS)
+                .withName(CHILD)
+                .edit(
+                    d -> {
+                      d.getSpec()
+                          .getTemplate()
+                          .getMetadata()
+                          .getAnnotations()
+                          .put("kubectl.kubernetes.io/restartedAt", "2026-12-04T15:00:00Z");
+                      return d;
+                    }));
+    retrying(
+        () ->
+            kube.services()
+                .inNamespace(NS)
+                .withName(CHILD)
+                .edit(
+                    s -> {
+                      s.getMetadata().getAnnotations().put("lb.example.com/ip-allocated", "pool-a");
+                      return s;
+                    }));
+    assertThat(childWrites(nudgeAndCollectWrites()))
+        .as("writes after others annotated the children")
+        .isEmpty();
+
+    editProxy(
+        p -> {
+          p.getSpec().service.annotations = null;
+          p.getSpec().service.loadBalancerSourceRanges = null;
+          p.getSpec().service.externalTrafficPolicy = null;
+          p.getSpec().nodeSelector = null;
+          p.getSpec().tolerations = null;
+          p.getSpec().podAnnotations = null;
+        });
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              Service service = awaitChild(Service.class);
+              assertThat(service.getMetadata().getAnnotations())
+                  .doesNotContainKey("lb.example.com/internal")
+                  .containsEntry("lb.example.com/ip-allocated", "pool-a");
+              assertThat(service.getSpec().getLoadBalancerSourceRanges()).isEmpty();
+              assertThat(service.getSpec().getExternalTrafficPolicy()).isEqualTo("Cluster");
+              var template = awaitChild(Deployment.class).getSpec().getTemplate();
+              assertThat(template.getSpec().getNodeSelector()).isEmpty();
+              assertThat(template.getSpec().getTolerations()).isEmpty();
+              assertThat(template.getMetadata().getAnnotations())
+                  .doesNotContainKey("prometheus.io/scrape")
+                  .containsEntry("kubectl.kubernetes.io/restartedAt", "2026-12-04T15:00:00Z");
+            });
   }
 }

@@ -38,7 +38,7 @@ class OperatorEndpointsTest {
               Clock.systemUTC(),
               MicrometerMetrics.withoutPerResourceMetrics(registry));
       try (OperatorHttpServer server =
-          new OperatorHttpServer(0, operator::isLive, operator::isReady, registry::scrape)) {
+          new OperatorHttpServer(0, operator::isLive, operator::readiness, registry::scrape)) {
         server.start();
         assertThat(get(server, "/healthz").statusCode()).isEqualTo(503);
         assertThat(get(server, "/readyz").statusCode()).isEqualTo(503);

@@ -24,7 +24,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.IntSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
@@ -166,10 +165,13 @@ abstract class OperatorTestBase {
             });
   }
 
-  /** Triggers a reconcile through an unrelated Secret change and returns the operator's writes. */
+  /**
+   * Triggers a reconcile through an unrelated Secret change and returns the operator's writes, once
+   * it has been quiet for a while: a write sent by a reconcile that the first one queued is counted
+   * too.
+   */
   List<String> nudgeAndCollectWrites() {
-    IntSupplier finished = reconciles::finished;
-    int before = finished.getAsInt();
+    int before = reconciles.started();
     kube.secrets()
         .inNamespace(NS)
         .withName(TestResources.TLS_SECRET)
@@ -178,8 +180,18 @@ abstract class OperatorTestBase {
               s.getMetadata().getLabels().put("nudge", String.valueOf(before));
               return s;
             });
-    await().atMost(WAIT).until(() -> finished.getAsInt() > before);
+    await().atMost(WAIT).until(() -> reconciles.started() > before);
+    reconciles.awaitQuiet();
     return cluster.operatorWrites();
+  }
+
+  /**
+   * Forgets the writes so far, once the operator has been quiet (see {@link
+   * #nudgeAndCollectWrites}).
+   */
+  void drainWrites() {
+    reconciles.awaitQuiet();
+    cluster.operatorWrites();
   }
 
   static List<String> childWrites(List<String> writes) {
@@ -214,6 +226,13 @@ abstract class OperatorTestBase {
                               return p;
                             })
                     != null);
+  }
+
+  /** The resource's status, failing (so an await retries) while there is none yet. */
+  io.akproxy.operator.api.AuthentikProxyStatus status() {
+    AuthentikProxy proxy = get();
+    assertThat(proxy.getStatus()).as("status of %s", NAME).isNotNull();
+    return proxy.getStatus();
   }
 
   AuthentikProxy get() {
