@@ -16,6 +16,7 @@ import io.akproxy.runtime.reload.ReloadReport;
 import io.akproxy.runtime.reload.ReloadStatus;
 import io.akproxy.runtime.reload.ReloadTarget;
 import io.akproxy.runtime.server.Listeners;
+import io.akproxy.runtime.vertx.VertxInternals;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.SocketAddress;
@@ -66,9 +67,10 @@ public final class ProxyRuntime implements SnapshotSource, RuntimeView, ReloadTa
   public static Future<ProxyRuntime> start(
       Vertx vertx, LoadedSet initial, RuntimeOptions options, Metrics metrics) {
     ProxyRuntime runtime = new ProxyRuntime(vertx, initial, options, metrics);
-    return runtime
-        .listeners
-        .open(initial)
+    // Before any client is served: the HTTP/1.1 gate needs Vert.x internals that an upgrade may
+    // move.
+    return VertxInternals.check(vertx)
+        .compose(checked -> runtime.listeners.open(initial))
         .map(runtime)
         .recover(
             failure ->

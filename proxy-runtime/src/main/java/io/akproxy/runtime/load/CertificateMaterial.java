@@ -1,7 +1,6 @@
 package io.akproxy.runtime.load;
 
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.net.impl.KeyStoreHelper;
+import io.akproxy.runtime.vertx.VertxInternals;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
@@ -13,7 +12,6 @@ import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.List;
 
 /**
  * The client-facing certificate chain and its private key, checked before they are served: the PEM
@@ -49,15 +47,12 @@ public final class CertificateMaterial {
     X509Certificate[] chain;
     PrivateKey key;
     try {
-      KeyStore store =
-          KeyStoreHelper.loadKeyCert(
-              List.of(Buffer.buffer(keyPem)), List.of(Buffer.buffer(certPem)));
+      KeyStore store = VertxInternals.keyStore(keyPem, certPem);
       String alias = Collections.list(store.aliases()).get(0);
       KeyStore.PrivateKeyEntry entry =
           (KeyStore.PrivateKeyEntry)
               store.getEntry(
-                  alias,
-                  new KeyStore.PasswordProtection(KeyStoreHelper.DUMMY_PASSWORD.toCharArray()));
+                  alias, new KeyStore.PasswordProtection(VertxInternals.keyStorePassword()));
       key = entry.getPrivateKey();
       Certificate[] certificates = entry.getCertificateChain();
       chain = Arrays.copyOf(certificates, certificates.length, X509Certificate[].class);

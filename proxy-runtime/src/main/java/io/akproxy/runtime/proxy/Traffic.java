@@ -52,6 +52,8 @@ public final class Traffic {
       case HTTP_2 -> "HTTP/2";
       case HTTP_1_1 -> "HTTP/1.1";
       case HTTP_1_0 -> "HTTP/1.0";
+      // Never negotiated: the listeners offer h2 and http/1.1 only.
+      case HTTP_3 -> "HTTP/3";
     };
   }
 }

@@ -1,5 +1,6 @@
 package io.akproxy.runtime.proxy;
 
+import io.akproxy.runtime.vertx.VertxInternals;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.vertx.core.AsyncResult;
@@ -10,7 +11,6 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.net.NetSocket;
-import io.vertx.core.net.impl.ConnectionBase;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -148,11 +148,7 @@ final class WebSocketTunnel {
    * client's socket and authentik's connection are Vert.x connections underneath.
    */
   static void closeWhenIdle(Object connection, long idleMillis) {
-    if (!(connection instanceof ConnectionBase base)) {
-      throw new IllegalStateException(
-          "cannot set a tunnel idle timeout on " + connection.getClass().getName());
-    }
-    ChannelPipeline pipeline = base.channelHandlerContext().pipeline();
+    ChannelPipeline pipeline = VertxInternals.pipeline(connection);
     IdleStateHandler idle = new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS);
     if (pipeline.get(IDLE_HANDLER) != null) {
       pipeline.replace(IDLE_HANDLER, IDLE_HANDLER, idle);

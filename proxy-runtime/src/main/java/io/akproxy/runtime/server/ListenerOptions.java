@@ -55,10 +55,13 @@ public final class ListenerOptions {
             .setSslHandshakeTimeout(limits.headerTimeoutSeconds())
             .setSslHandshakeTimeoutUnit(TimeUnit.SECONDS)
             .setUseAlpn(true)
+            // Since 5.1 Vert.x answers a request in a version outside this list with a bare 501
+            // before any handler sees it: HTTP/1.0 stays listed (last) so that Http10Refusal
+            // answers it with its 505, HSTS and the access-log line.
             .setAlpnVersions(
                 tls.http2()
-                    ? List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1)
-                    : List.of(HttpVersion.HTTP_1_1))
+                    ? List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1, HttpVersion.HTTP_1_0)
+                    : List.of(HttpVersion.HTTP_1_1, HttpVersion.HTTP_1_0))
             .setInitialSettings(
                 new Http2Settings()
                     .setMaxConcurrentStreams(limits.http2MaxConcurrentStreams())

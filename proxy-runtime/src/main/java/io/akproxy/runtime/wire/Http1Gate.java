@@ -2,6 +2,7 @@ package io.akproxy.runtime.wire;
 
 import io.akproxy.config.Limits;
 import io.akproxy.config.WebSocketSettings;
+import io.akproxy.runtime.vertx.VertxInternals;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
@@ -10,6 +11,7 @@ import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
@@ -17,9 +19,8 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.vertx.core.http.HttpConnection;
-import io.vertx.core.http.impl.headers.HeadersMultiMap;
-import io.vertx.core.net.impl.ConnectionBase;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
 
 /**
  * Stands between the TLS (or TCP) layer and Vert.x's HTTP/1.1 decoder on one client connection, so
@@ -37,6 +38,8 @@ import java.util.concurrent.TimeUnit;
  * the connection at once.
  */
 public final class Http1Gate extends ChannelDuplexHandler {
+
+  private static final Logger LOG = Logger.getLogger("akproxy");
 
   static final String NAME = "akproxy-gate";
   static final String RESPONSES = "akproxy-responses";
@@ -67,8 +70,10 @@ public final class Http1Gate extends ChannelDuplexHandler {
   }
 
   /**
-   * Puts a gate on a freshly accepted connection. HTTP/2 frames its own messages and has no gate;
-   * over capacity it is sent a GOAWAY and closed.
+   * Puts a gate on a freshly accepted connection. HTTP/2 (as negotiated through ALPN) frames its
+   * own messages and has no gate; over capacity it is sent a GOAWAY and closed. An HTTP/1.x
+   * connection whose pipeline lacks Vert.x's codec (internals moved under the start-up check) is
+   * closed, never served ungated.
    *
    * @param limits the request-head limits and deadline
    * @param webSocket the frame and message limits, should this connection become a tunnel
@@ -76,16 +81,24 @@ public final class Http1Gate extends ChannelDuplexHandler {
    */
   public static void install(
       HttpConnection connection, Limits limits, WebSocketSettings webSocket, boolean overCapacity) {
-    ChannelPipeline pipeline = ((ConnectionBase) connection).channelHandlerContext().pipeline();
-    if (pipeline.get("httpDecoder") == null) {
+    if (connection.protocolVersion() == io.vertx.core.http.HttpVersion.HTTP_2) {
       if (overCapacity) {
         connection.close();
       }
       return;
     }
+    ChannelPipeline pipeline = VertxInternals.pipeline(connection);
+    if (!VertxInternals.hasHttp1Codec(pipeline)) {
+      LOG.severe(
+          "closing an HTTP/1.x connection: Vert.x's codec is not in its pipeline "
+              + pipeline.names()
+              + ", so the HTTP/1.1 gate cannot stand in front of it");
+      connection.close();
+      return;
+    }
     Http1Gate gate = new Http1Gate(limits, webSocket, overCapacity);
-    pipeline.addBefore("httpDecoder", NAME, gate);
-    pipeline.addAfter("httpEncoder", RESPONSES, gate.new ResponseWatcher());
+    pipeline.addBefore(VertxInternals.HTTP1_DECODER, NAME, gate);
+    pipeline.addAfter(VertxInternals.HTTP1_ENCODER, RESPONSES, gate.new ResponseWatcher());
   }
 
   @Override
@@ -193,7 +206,7 @@ public final class Http1Gate extends ChannelDuplexHandler {
             HttpVersion.HTTP_1_1,
             head == null ? HttpMethod.GET : HttpMethod.valueOf(head.method()),
             head == null ? "/" : head.target(),
-            HeadersMultiMap.httpHeaders());
+            new DefaultHttpHeaders());
     request.setDecoderResult(DecoderResult.failure(rejection));
     context.fireChannelRead(request);
   }
