@@ -4,7 +4,7 @@
 MVN ?= ./mvnw
 MVN_FLAGS ?= -B -ntp
 
-.PHONY: help build test fmt clean crds bench-operator images demo demo-check run package-quiet
+.PHONY: help build test fmt clean crds bench-operator images demo demo-check run package-quiet deps
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-16s %s\n", $$1, $$2}'
@@ -18,6 +18,11 @@ test: ## every module's tests, the format and CRD drift checks, then the demo's 
 
 fmt: ## apply google-java-format to every module
 	$(MVN) $(MVN_FLAGS) spotless:apply
+
+deps: ## list newer releases of the dependencies, plugins and version properties (changes nothing)
+	$(MVN) $(MVN_FLAGS) versions:display-dependency-updates versions:display-plugin-updates \
+		versions:display-property-updates -DprocessDependencyManagementTransitive=false \
+		-Dmaven.version.ignore='(?i).*[.-](alpha|beta|m|rc|cr|snapshot)[.-]?[0-9]*'
 
 clean: ## remove build output
 	$(MVN) $(MVN_FLAGS) clean

@@ -4,6 +4,8 @@
 FROM gcr.io/distroless/java17-debian12:nonroot
 
 COPY proxy-runtime/target/proxy-runtime.jar /app/proxy-runtime.jar
+# The CycloneDX SBOM of exactly what the jar carries, for scanners that read the image.
+COPY proxy-runtime/target/proxy-runtime.cdx.json /app/proxy-runtime.cdx.json
 
 # 65532 is distroless' "nonroot"; the pod's securityContext enforces it too.
 USER 65532:65532
