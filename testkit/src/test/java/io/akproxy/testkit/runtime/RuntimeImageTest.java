@@ -1,0 +1,74 @@
+package io.akproxy.testkit.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RuntimeImageTest {
+
+  @Test
+  void readsTheJvmFlagsOfTheEntrypointAndTheArgumentsOfCmd() {
+    RuntimeImage image =
+        RuntimeImage.parse(
+            """
+            FROM gcr.io/distroless/java17-debian12:nonroot
+            # a comment with ENTRYPOINT ["nope"]
+            ENTRYPOINT ["java", "-XX:+UseSerialGC", "-Xmx64m", \\
+                        "-Dquoted=\\"x\\"", \\
+                        "-jar", "/app/proxy-runtime.jar"]
+            CMD ["--config", "/etc/akproxy/config/proxy.json"]
+            """);
+
+    assertThat(image.jvmFlags()).containsExactly("-XX:+UseSerialGC", "-Xmx64m", "-Dquoted=\"x\"");
+    assertThat(image.defaultArguments())
+        .containsExactly("--config", "/etc/akproxy/config/proxy.json");
+  }
+
+  @Test
+  void refusesAnEntrypointThatIsNotJavaDashJar() {
+    assertThatThrownBy(() -> RuntimeImage.parse("ENTRYPOINT [\"/app/run.sh\"]\n"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("ENTRYPOINT is not");
+    assertThatThrownBy(() -> RuntimeImage.parse("ENTRYPOINT java -jar x.jar\n"))
+        .hasMessageContaining("exec form");
+  }
+
+  @Test
+  void theRepositorysDockerfileIsFoundAndEveryFlagItPassesIsKept() throws Exception {
+    Path dockerfile = RuntimeImage.locate();
+    String text = Files.readString(dockerfile);
+
+    RuntimeImage image = RuntimeImage.fromRepository();
+
+    assertThat(image.jvmFlags()).isNotEmpty().allMatch(flag -> flag.startsWith("-"));
+    for (String flag : image.jvmFlags()) {
+      assertThat(text).contains("\"" + flag + "\"");
+    }
+    assertThat(image.defaultArguments()).contains("--config");
+  }
+
+  @Test
+  void theLaunchCommandIsTheImagesWithTheJarAndTheArgumentsGiven() {
+    RuntimeImage image = new RuntimeImage(List.of("-Xmx64m"), List.of("--config", "/etc/x.json"));
+    Path jar = Path.of("/tmp/proxy-runtime.jar");
+
+    List<String> given =
+        RuntimeProcess.launcher(jar)
+            .image(image)
+            .extraJvmFlags("-Dextra=1")
+            .arguments("--config", "/tmp/proxy.json")
+            .command();
+    List<String> defaults = RuntimeProcess.launcher(jar).image(image).command();
+
+    assertThat(given.subList(1, given.size()))
+        .containsExactly(
+            "-Xmx64m", "-Dextra=1", "-jar", jar.toString(), "--config", "/tmp/proxy.json");
+    assertThat(given.get(0)).endsWith("/bin/java");
+    assertThat(defaults.subList(1, defaults.size()))
+        .containsExactly("-Xmx64m", "-jar", jar.toString(), "--config", "/etc/x.json");
+  }
+}
