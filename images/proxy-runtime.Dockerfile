@@ -15,7 +15,7 @@ EXPOSE 8443 8080 9000
 # heap, C1 only (C2's arenas and code cost ~40 MiB of peak RSS for no measured CPU gain), freed
 # native memory trimmed back to the OS. -UsePerfData keeps the JVM from writing hsperfdata (the root
 # filesystem is read-only; /tmp is an emptyDir, where netty-tcnative unpacks its OpenSSL library).
-# e2e/.../RuntimeProcess.java starts the runtime with the same flags.
+# Tests read these flags from this file (testkit's RuntimeImage) and start the jar with them.
 ENTRYPOINT ["java", "-XX:+UseSerialGC", "-Xms16m", "-Xmx64m", "-XX:MaxMetaspaceSize=64m", \
             "-XX:ReservedCodeCacheSize=32m", "-XX:MaxDirectMemorySize=64m", "-XX:TieredStopAtLevel=1", \
             "-XX:+UnlockExperimentalVMOptions", "-XX:TrimNativeHeapInterval=1000", \

@@ -2,7 +2,12 @@ package io.akproxy.e2e;
 
 import io.akproxy.operator.AkproxyOperator;
 import io.akproxy.operator.OperatorSettings;
+import io.akproxy.testkit.authentik.AuthentikStub;
+import io.akproxy.testkit.pki.Certificates;
+import io.akproxy.testkit.pki.Issued;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -13,9 +18,7 @@ import io.fabric8.mockwebserver.MockWebServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -82,14 +85,18 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   /**
-   * Starts a fake authentik on loopback and publishes it as the Service {@value #AUTHENTIK_SERVICE}
-   * (ports https 9443, http 9000), as authentik's Helm chart names it.
+   * Starts authentik's stand-in on loopback (HTTPS, a JSON echo of what it receives) and publishes
+   * it as the Service {@value #AUTHENTIK_SERVICE} (ports https 9443, http 9000), as authentik's
+   * Helm chart names it.
    */
-  public FakeAuthentik startAuthentik() throws IOException {
-    FakeAuthentik authentik =
-        FakeAuthentik.start(
-            DemoCertificates.selfSigned(List.of(AUTHENTIK_SERVICE), Duration.ofDays(365))
-                .serverContext());
+  public AuthentikStub startAuthentik() {
+    AuthentikStub authentik =
+        AuthentikStub.https(
+            Certificates.forHosts(
+                    AUTHENTIK_SERVICE,
+                    AUTHENTIK_SERVICE + "." + namespace + ".svc",
+                    AUTHENTIK_SERVICE + "." + namespace + ".svc.cluster.local")
+                .issue());
     client
         .services()
         .inNamespace(namespace)
@@ -113,11 +120,26 @@ public final class LocalCluster implements AutoCloseable {
     return authentik;
   }
 
-  /** What cluster DNS would resolve the fake authentik's Service to: its loopback address. */
-  public Map<String, String> clusterDns(FakeAuthentik authentik) {
+  /**
+   * What cluster DNS and the Service would make of the upstream's name: {@code
+   * authentik-server.<namespace>.svc.cluster.local:9443} → the stub's loopback address and port.
+   */
+  public Map<String, String> clusterDns(AuthentikStub authentik) {
     return Map.of(
         AUTHENTIK_SERVICE + "." + namespace + ".svc.cluster.local:9443",
-        "127.0.0.1:" + authentik.port());
+        authentik.address().getAddress().getHostAddress() + ":" + authentik.port());
+  }
+
+  /** A {@code kubernetes.io/tls} Secret holding {@code issued}, as cert-manager writes it. */
+  public static Secret tlsSecret(String namespace, String name, Issued issued) {
+    return new SecretBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace(namespace)
+        .endMetadata()
+        .withType("kubernetes.io/tls")
+        .withData(issued.tlsSecretData())
+        .build();
   }
 
   public CustomResourceDefinition crd() {

@@ -2,11 +2,14 @@ package io.akproxy.e2e;
 
 import io.akproxy.config.ConfigParser;
 import io.akproxy.config.Listeners;
-import io.akproxy.config.ProxyConfig;
-import io.akproxy.config.Tls;
-import io.akproxy.config.Upstream;
+import io.akproxy.testkit.kubelet.PodSync;
+import io.akproxy.testkit.kubelet.ProjectedVolume;
+import io.akproxy.testkit.runtime.RuntimeImage;
+import io.akproxy.testkit.runtime.RuntimeProcess;
+import io.akproxy.testkit.time.Scheduler;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
@@ -16,103 +19,148 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Plays, for one AuthentikProxy's Deployment, the parts of a cluster that the mock API server does
- * not have: the kubelet (project the pod's ConfigMap and Secret volumes into directories laid out
- * as the kubelet does, with atomic {@code ..data} swaps, and run the container: the runtime jar as
- * a process), cluster DNS (the upstream Service's name resolves to a local address) and the
- * Deployment controller (report the pod available once the runtime is ready).
+ * Plays, for one AuthentikProxy's Deployment, the parts of a cluster that the API server does not
+ * have: the kubelet and one pod. Each sync ({@link PodSync}: at start, then periodically) projects
+ * the pod's ConfigMap and Secret volumes as the kubelet does ({@link ProjectedVolume}) and runs the
+ * container: the runtime jar as a process, with the image's own JVM flags and arguments and the
+ * pod's unmodified {@code proxy.json}, its files under the pod's own root ({@code --root}), its
+ * listeners on the pod's own address ({@code --bind-address 127.x.y.z}, the configuration's ports)
+ * and the upstream Service's cluster DNS name pointing at the local authentik ({@code --resolve}).
+ * So {@code /status} reports the very config hash the operator rendered.
  *
- * <p>One pod runs on this machine, so the pod's fixed paths and ports are mapped: {@code
- * /etc/akproxy/...} to directories under {@code root}, the listener ports to free ones, the bind
- * address to loopback. That mapping is the only change made to the operator's {@code proxy.json};
- * so the runtime's config hash differs from {@code status.configHash} by exactly those fields.
+ * <p>A pod's spec is frozen when it starts: when the Deployment's pod template changes, the pod is
+ * replaced (the runtime stopped, a new one started on a new address), as a rollout would. The pod's
+ * readiness is reported as the Deployment's status.
  */
 public final class LocalPod implements AutoCloseable {
 
-  private static final String POD_MOUNT_ROOT = "/etc/akproxy/";
+  private static final KubernetesSerialization JSON = new KubernetesSerialization();
 
   private final KubernetesClient client;
   private final String namespace;
   private final String deploymentName;
-  private final Path root;
+  private final Path dir;
   private final Path runtimeJar;
   private final Map<String, String> clusterDns;
-  private final int httpsPort = freePort();
-  private final int httpPort = freePort();
-  private final int adminPort = freePort();
-  private final Map<String, String> projected = new HashMap<>();
-  private final ScheduledExecutorService kubelet =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread thread = new Thread(r, "local-kubelet");
-            thread.setDaemon(true);
-            return thread;
-          });
-  private volatile RuntimeProcess runtime;
+  private final Scheduler scheduler;
+  private final Duration syncPeriod;
+  private final AtomicInteger generation = new AtomicInteger();
+  private volatile Instance instance;
   private volatile String lastError;
+  private PodSync sync;
+
+  /** One pod: its frozen template, address, root directory, volumes and container. */
+  private static final class Instance {
+    final String template;
+    final InetAddress address;
+    final Path root;
+    final Map<String, ProjectedVolume> volumes = new HashMap<>();
+    volatile RuntimeProcess runtime;
+    volatile Listeners listeners;
+
+    Instance(String template, InetAddress address, Path root) {
+      this.template = template;
+      this.address = address;
+      this.root = root;
+    }
+  }
 
   /**
    * @param clusterDns {@code host:port} as the operator renders it (a Service's cluster DNS name) →
-   *     the {@code host:port} it reaches on this machine
+   *     the {@code ip:port} it reaches on this machine
+   * @param syncPeriod the kubelet's periodic sync
    */
   public LocalPod(
       KubernetesClient client,
       String namespace,
       String deploymentName,
-      Path root,
+      Path dir,
       Path runtimeJar,
-      Map<String, String> clusterDns) {
+      Map<String, String> clusterDns,
+      Scheduler scheduler,
+      Duration syncPeriod) {
     this.client = client;
     this.namespace = namespace;
     this.deploymentName = deploymentName;
-    this.root = root;
+    this.dir = dir;
     this.runtimeJar = runtimeJar;
     this.clusterDns = Map.copyOf(clusterDns);
+    this.scheduler = scheduler;
+    this.syncPeriod = syncPeriod;
   }
 
-  /** Starts syncing every {@code period}, as the kubelet's periodic sync does. */
-  public LocalPod start(Duration period) {
-    kubelet.scheduleWithFixedDelay(this::syncQuietly, 0, period.toMillis(), TimeUnit.MILLISECONDS);
+  public synchronized LocalPod start() {
+    sync =
+        PodSync.start(
+            scheduler,
+            syncPeriod,
+            0,
+            new java.util.Random(),
+            this::sync,
+            new PodSync.Listener() {
+              @Override
+              public void synced(PodSync.Reason reason) {
+                lastError = null;
+              }
+
+              @Override
+              public void failed(PodSync.Reason reason, Exception error) {
+                lastError = error.getMessage();
+              }
+            });
     return this;
   }
 
-  public int httpsPort() {
-    return httpsPort;
-  }
-
-  public int httpPort() {
-    return httpPort;
-  }
-
-  public int adminPort() {
-    return adminPort;
-  }
-
-  public Path root() {
-    return root;
-  }
-
+  /** The running container, if the pod has started it. */
   public Optional<RuntimeProcess> runtime() {
-    return Optional.ofNullable(runtime);
+    Instance current = instance;
+    return current == null ? Optional.empty() : Optional.ofNullable(current.runtime);
+  }
+
+  /** The pod's address. */
+  public InetAddress address() {
+    return current().address;
+  }
+
+  public InetSocketAddress httpsAddress() {
+    return new InetSocketAddress(address(), listeners().https().port());
+  }
+
+  public InetSocketAddress httpAddress() {
+    return new InetSocketAddress(address(), listeners().http().port());
+  }
+
+  public InetSocketAddress adminAddress() {
+    return new InetSocketAddress(address(), listeners().admin().port());
+  }
+
+  /** Where the pod's files are: {@code /etc/akproxy/...} is under this directory. */
+  public Path root() {
+    return current().root;
+  }
+
+  /** How many pods this Deployment has had (a replaced pod counts anew). */
+  public int generation() {
+    return generation.get();
   }
 
   /** The last sync problem (a volume that cannot be mounted yet, a runtime that died), if any. */
@@ -120,70 +168,117 @@ public final class LocalPod implements AutoCloseable {
     return Optional.ofNullable(lastError);
   }
 
+  private Instance current() {
+    Instance current = instance;
+    if (current == null) {
+      throw new IllegalStateException("the pod has not started");
+    }
+    return current;
+  }
+
+  private Listeners listeners() {
+    Listeners listeners = current().listeners;
+    if (listeners == null) {
+      throw new IllegalStateException("the pod's container has not started");
+    }
+    return listeners;
+  }
+
   @Override
-  public void close() {
-    kubelet.shutdownNow();
-    try {
-      kubelet.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+  public synchronized void close() {
+    if (sync != null) {
+      sync.close();
     }
-    RuntimeProcess process = runtime;
-    if (process != null) {
-      process.close();
-    }
+    stopPod();
   }
 
-  private void syncQuietly() {
-    try {
-      sync();
-      lastError = null;
-    } catch (RuntimeException | IOException e) {
-      lastError = e.getMessage();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  /** One kubelet sync: refresh the volumes, start the container, report its readiness. */
-  void sync() throws IOException, InterruptedException {
+  /** One kubelet sync of the pod. */
+  private synchronized void sync() throws IOException {
     Deployment deployment =
         client.apps().deployments().inNamespace(namespace).withName(deploymentName).get();
     if (deployment == null) {
-      // The Deployment is gone (deleted with its AuthentikProxy): the kubelet stops the pod.
-      RuntimeProcess process = runtime;
-      runtime = null;
-      if (process != null) {
-        process.close();
-      }
+      // The Deployment is gone (deleted with its AuthentikProxy): its pod goes too.
+      stopPod();
       return;
     }
-    Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
-    List<Volume> volumes = deployment.getSpec().getTemplate().getSpec().getVolumes();
+    String template = JSON.asJson(deployment.getSpec().getTemplate());
+    if (instance != null && !instance.template.equals(template)) {
+      // A pod's spec never changes: a new template means a new pod.
+      stopPod();
+    }
+    if (instance == null) {
+      int number = generation.incrementAndGet();
+      instance = new Instance(template, PodAddresses.next(), dir.resolve("pod-" + number));
+    }
+    Instance pod = instance;
+    PodTemplateSpec spec = JSON.unmarshal(pod.template, PodTemplateSpec.class);
+    Container container = spec.getSpec().getContainers().get(0);
+    List<String> missing = new ArrayList<>();
     for (VolumeMount mount : container.getVolumeMounts()) {
       Volume volume =
-          volumes.stream()
+          spec.getSpec().getVolumes().stream()
               .filter(v -> v.getName().equals(mount.getName()))
               .findFirst()
               .orElseThrow();
-      Optional<Map<String, byte[]>> files = contentOf(volume);
-      if (files.isEmpty()) {
-        if (volume.getEmptyDir() == null && runtime == null) {
-          // A pod cannot start while a volume is missing; a running one keeps what it has.
-          throw new IllegalStateException(
-              "volume " + volume.getName() + " cannot be mounted yet: its source does not exist");
-        }
+      Path target = under(pod.root, mount.getMountPath());
+      if (volume.getEmptyDir() != null) {
+        Files.createDirectories(target);
         continue;
       }
-      project(mount.getMountPath(), files.get());
+      Optional<Map<String, byte[]>> files = contentOf(volume);
+      if (files.isEmpty()) {
+        missing.add(volume.getName());
+        continue;
+      }
+      pod.volumes
+          .computeIfAbsent(mount.getMountPath(), m -> new ProjectedVolume(target))
+          .project(files.get(), modeOf(volume));
     }
+    RuntimeProcess runtime = pod.runtime;
     if (runtime == null) {
-      Path config = localPath(POD_MOUNT_ROOT + "config/proxy.json");
-      runtime = RuntimeProcess.start(runtimeJar, config, adminPort, root.resolve("runtime.log"));
+      if (!missing.isEmpty()) {
+        // A pod cannot start while a volume is missing; a running one keeps what it has.
+        throw new IllegalStateException(
+            "volumes " + missing + " cannot be mounted yet: their source does not exist");
+      }
+      pod.runtime = startContainer(pod, container);
     } else if (!runtime.isAlive()) {
-      throw new IllegalStateException("the runtime exited; its log: " + runtime.log());
+      throw new IllegalStateException("the runtime exited; its log:\n" + runtime.logText());
     }
-    reportAvailability(deployment, runtime.isReady());
+    reportAvailability(deployment, pod.runtime.isReady());
+  }
+
+  private RuntimeProcess startContainer(Instance pod, Container container) throws IOException {
+    RuntimeImage image = RuntimeImage.fromRepository();
+    List<String> arguments =
+        new ArrayList<>(
+            container.getArgs() == null || container.getArgs().isEmpty()
+                ? image.defaultArguments()
+                : container.getArgs());
+    int config = arguments.indexOf("--config");
+    Path configFile = under(pod.root, arguments.get(config + 1));
+    // --config is a local path; every path inside the file is read under --root.
+    arguments.set(config + 1, configFile.toString());
+    Listeners listeners =
+        ConfigParser.parse(Files.readString(configFile, StandardCharsets.UTF_8)).listeners();
+    pod.listeners = listeners;
+    arguments.addAll(
+        List.of("--root", pod.root.toString(), "--bind-address", pod.address.getHostAddress()));
+    clusterDns.forEach((name, local) -> arguments.addAll(List.of("--resolve", name + "=" + local)));
+    return RuntimeProcess.launcher(runtimeJar)
+        .image(image)
+        .arguments(arguments)
+        .admin(pod.address.getHostAddress(), listeners.admin().port())
+        .log(pod.root.resolve("runtime.log"))
+        .start();
+  }
+
+  private void stopPod() {
+    Instance pod = instance;
+    instance = null;
+    if (pod != null && pod.runtime != null) {
+      pod.runtime.close();
+    }
   }
 
   private Optional<Map<String, byte[]>> contentOf(Volume volume) {
@@ -198,7 +293,10 @@ public final class LocalPod implements AutoCloseable {
       if (map == null) {
         return Optional.empty();
       }
-      map.getData().forEach((key, value) -> files.put(key, value.getBytes(StandardCharsets.UTF_8)));
+      if (map.getData() != null) {
+        map.getData()
+            .forEach((key, value) -> files.put(key, value.getBytes(StandardCharsets.UTF_8)));
+      }
       return Optional.of(files);
     }
     if (volume.getSecret() != null) {
@@ -214,79 +312,22 @@ public final class LocalPod implements AutoCloseable {
       if (secret.getData() != null) {
         secret.getData().forEach((key, value) -> files.put(key, Base64.getDecoder().decode(value)));
       }
-      if (secret.getStringData() != null) {
-        secret
-            .getStringData()
-            .forEach((key, value) -> files.put(key, value.getBytes(StandardCharsets.UTF_8)));
-      }
       return Optional.of(files);
     }
     return Optional.empty();
   }
 
-  private void project(String mountPath, Map<String, byte[]> files) {
-    Map<String, byte[]> content = new LinkedHashMap<>(files);
-    if (content.containsKey("proxy.json")) {
-      content.put("proxy.json", mapToThisMachine(content.get("proxy.json")));
-    }
-    String fingerprint = fingerprint(content);
-    if (fingerprint.equals(projected.get(mountPath))) {
-      return;
-    }
-    new KubeletVolume(localPath(mountPath)).project(content);
-    projected.put(mountPath, fingerprint);
+  private static int modeOf(Volume volume) {
+    Integer mode =
+        volume.getSecret() != null
+            ? volume.getSecret().getDefaultMode()
+            : volume.getConfigMap() != null ? volume.getConfigMap().getDefaultMode() : null;
+    return mode != null ? mode : ProjectedVolume.DEFAULT_MODE;
   }
 
-  /** The pod's paths and ports, and the cluster's DNS names, mapped onto this machine. */
-  private byte[] mapToThisMachine(byte[] proxyJson) {
-    ProxyConfig config = ConfigParser.parse(new String(proxyJson, StandardCharsets.UTF_8));
-    Tls tls = config.tls();
-    Upstream upstream = config.upstream();
-    String caFile = upstream.tls().caFile();
-    String authority = upstream.uri().getHost() + ":" + upstream.port();
-    String url =
-        clusterDns.containsKey(authority)
-            ? upstream.uri().getScheme() + "://" + clusterDns.get(authority)
-            : upstream.url();
-    String serverName = upstream.tls().serverName();
-    if (serverName == null && clusterDns.containsKey(authority) && upstream.tls().verify()) {
-      // The certificate names the Service, not 127.0.0.1: keep verifying against the Service name.
-      serverName = upstream.uri().getHost();
-    }
-    ProxyConfig mapped =
-        config
-            .withListeners(
-                new Listeners(
-                    "127.0.0.1",
-                    new Listeners.Https(httpsPort),
-                    new Listeners.Http(httpPort, config.listeners().http().redirectToHttps()),
-                    new Listeners.Admin(adminPort)))
-            .withTls(
-                new Tls(
-                    localPath(tls.certFile()).toString(),
-                    localPath(tls.keyFile()).toString(),
-                    tls.minVersion(),
-                    tls.http2(),
-                    tls.hsts()))
-            .withUpstream(
-                new Upstream(
-                    url,
-                    new Upstream.UpstreamTls(
-                        upstream.tls().verify(),
-                        caFile == null ? null : localPath(caFile).toString(),
-                        serverName),
-                    upstream.keepAlive(),
-                    upstream.connectTimeoutSeconds(),
-                    upstream.responseTimeoutSeconds()));
-    return mapped.render().getBytes(StandardCharsets.UTF_8);
-  }
-
-  private Path localPath(String podPath) {
-    if (!podPath.startsWith(POD_MOUNT_ROOT)) {
-      throw new IllegalArgumentException(podPath + " is outside " + POD_MOUNT_ROOT);
-    }
-    String relative = podPath.substring(POD_MOUNT_ROOT.length());
-    return root.resolve(relative.isEmpty() ? "." : relative);
+  /** {@code /etc/akproxy/tls} under the pod's root. */
+  private static Path under(Path root, String podPath) {
+    return root.resolve(podPath.startsWith("/") ? podPath.substring(1) : podPath);
   }
 
   private void reportAvailability(Deployment deployment, boolean ready) {
@@ -314,29 +355,5 @@ public final class LocalPod implements AutoCloseable {
             .withConditions(condition)
             .build());
     client.apps().deployments().inNamespace(namespace).resource(deployment).updateStatus();
-  }
-
-  /** A digest of the volume's content: the kubelet rewrites a volume only when it changed. */
-  private static String fingerprint(Map<String, byte[]> files) {
-    try {
-      java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
-      for (Map.Entry<String, byte[]> file : new TreeMap<>(files).entrySet()) {
-        digest.update(file.getKey().getBytes(StandardCharsets.UTF_8));
-        digest.update((byte) 0);
-        digest.update(file.getValue());
-        digest.update((byte) 0);
-      }
-      return java.util.HexFormat.of().formatHex(digest.digest());
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JVM has SHA-256", e);
-    }
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

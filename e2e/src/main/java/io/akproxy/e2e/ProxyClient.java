@@ -1,14 +1,14 @@
 package io.akproxy.e2e;
 
+import io.akproxy.testkit.pki.TlsContexts;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.math.BigInteger;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.util.Base64;
@@ -20,32 +20,43 @@ import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * A client that talks to the proxy the way a browser reaching {@code https://<host>/} would, while
- * connecting to 127.0.0.1: SNI and {@code Host} carry the host name, and the served certificate is
- * verified against the trusted one, host name included. Each call opens a new TLS connection, so it
- * sees the certificate the proxy serves now.
+ * connecting to a pod's address: SNI and {@code Host} carry the host name, and the served
+ * certificate is verified against the trusted ones, host name included. Each call opens a new TLS
+ * connection, so it sees the certificate the proxy serves now.
  */
 public final class ProxyClient {
 
-  /** A response, with the serial of the certificate the connection was served. */
+  /**
+   * A response, with the serial of the certificate the connection was served and the address this
+   * client connected from (what the proxy sees as the peer).
+   */
   public record Response(
-      int status, Map<String, String> headers, String body, String certificateSerial) {
+      int status,
+      Map<String, String> headers,
+      String body,
+      String certificateSerial,
+      String clientAddress) {
     public String header(String name) {
       return headers.get(name.toLowerCase(Locale.ROOT));
     }
   }
 
   private final String host;
-  private final int port;
+  private final InetSocketAddress address;
   private final SSLContext tls;
 
-  public ProxyClient(String host, int port, List<X509Certificate> trusted) {
+  /**
+   * @param host the name the browser asked for
+   * @param address where the proxy listens (a pod's address and HTTPS port)
+   * @param trusted the certificates the browser trusts
+   */
+  public ProxyClient(String host, InetSocketAddress address, List<X509Certificate> trusted) {
     this.host = host;
-    this.port = port;
-    this.tls = trusting(trusted);
+    this.address = address;
+    this.tls = TlsContexts.trusting(trusted);
   }
 
   /** {@code GET path} with extra request headers; {@code Connection: close}. */
@@ -108,7 +119,8 @@ public final class ProxyClient {
   }
 
   private SSLSocket connect() throws IOException {
-    SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket("127.0.0.1", port);
+    SSLSocket socket =
+        (SSLSocket) tls.getSocketFactory().createSocket(address.getAddress(), address.getPort());
     SSLParameters parameters = socket.getSSLParameters();
     parameters.setServerNames(List.of(new SNIHostName(host)));
     parameters.setEndpointIdentificationAlgorithm("HTTPS");
@@ -150,7 +162,8 @@ public final class ProxyClient {
         status,
         headers,
         new String(body, StandardCharsets.UTF_8),
-        serialHex(served.getSerialNumber()));
+        serialHex(served.getSerialNumber()),
+        socket.getLocalAddress().getHostAddress());
   }
 
   private static String serialHex(BigInteger serial) {
@@ -169,23 +182,5 @@ public final class ProxyClient {
       throw new IOException("connection closed");
     }
     return line.toString(StandardCharsets.ISO_8859_1);
-  }
-
-  private static SSLContext trusting(List<X509Certificate> trusted) {
-    try {
-      KeyStore store = KeyStore.getInstance("PKCS12");
-      store.load(null, null);
-      for (int i = 0; i < trusted.size(); i++) {
-        store.setCertificateEntry("trusted-" + i, trusted.get(i));
-      }
-      TrustManagerFactory trust =
-          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      trust.init(store);
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(null, trust.getTrustManagers(), new SecureRandom());
-      return context;
-    } catch (GeneralSecurityException | IOException e) {
-      throw new IllegalStateException("building a client SSLContext", e);
-    }
   }
 }
