@@ -56,6 +56,7 @@ final class LocalGarbageCollector implements AutoCloseable {
             .collect(Collectors.toSet());
     Stream.of(
             client.configMaps().inNamespace(namespace).list().getItems(),
+            client.secrets().inNamespace(namespace).list().getItems(),
             client.apps().deployments().inNamespace(namespace).list().getItems(),
             client.services().inNamespace(namespace).list().getItems(),
             client.serviceAccounts().inNamespace(namespace).list().getItems(),

@@ -66,7 +66,7 @@ public final class LocalPod implements AutoCloseable {
   private final AtomicInteger generation = new AtomicInteger();
   private volatile Instance instance;
   private volatile String lastError;
-  private PodSync sync;
+  private volatile PodSync sync;
 
   /** One pod: its frozen template, address, root directory, volumes and container. */
   private static final class Instance {
@@ -161,6 +161,12 @@ public final class LocalPod implements AutoCloseable {
   /** How many pods this Deployment has had (a replaced pod counts anew). */
   public int generation() {
     return generation.get();
+  }
+
+  /** Kubelet syncs of this pod so far. */
+  public long syncs() {
+    PodSync current = sync;
+    return current == null ? 0 : current.syncs();
   }
 
   /** The last sync problem (a volume that cannot be mounted yet, a runtime that died), if any. */

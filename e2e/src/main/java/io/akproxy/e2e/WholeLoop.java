@@ -10,6 +10,7 @@ import io.akproxy.testkit.runtime.RuntimeProcess;
 import io.akproxy.testkit.time.Scheduler;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.InputStream;
@@ -321,26 +322,32 @@ public final class WholeLoop implements AutoCloseable {
             condition("TLSReady")
                 .filter(c -> "False".equals(c.getStatus()) && "KeyMismatch".equals(c.getReason()))
                 .isPresent());
-    AtomicReference<RuntimeStatus> seen = new AtomicReference<>();
-    story.await(
-        "the runtime refused the new pair: /status lastReload failed, with its reason",
-        STEP_TIMEOUT,
-        () -> {
-          RuntimeStatus status = RuntimeStatus.of(pod.runtime().orElseThrow());
-          seen.set(status);
-          return status.lastReloadFailed()
-              && status.lastReloadError() != null
-              && status.lastReloadError().contains("does not match");
-        });
-    if (seen.get() != null) {
-      story.say("  lastReload.error: " + seen.get().lastReloadError());
-    }
+    // Two kubelet syncs after the verdict: whatever the pod was going to be given, it has it.
+    long syncs = pod.syncs();
+    story.await("the kubelet synced the pod since", STEP_TIMEOUT, () -> pod.syncs() >= syncs + 2);
+    String copy = NAME + "-proxy-tls";
+    story.check(
+        "the pods' copy, Secret " + copy + ", still holds the last good certificate",
+        tlsCopyHolds(copy, served),
+        "another certificate");
+    RuntimeStatus status = RuntimeStatus.of(pod.runtime().orElseThrow());
+    story.check(
+        "the runtime never saw the bad pair: /status lastReload ok, no failed reload",
+        !status.lastReloadFailed() && status.reloadsFailed() == 0,
+        status);
     String serial = browser().get("/", Map.of()).certificateSerial();
     story.check(
         "the last good certificate (" + served.serialHex() + ") keeps serving",
         served.serialHex().equals(serial),
         serial);
     checkSamePid(story);
+  }
+
+  private boolean tlsCopyHolds(String secretName, Issued issued) {
+    Secret copy = client.secrets().inNamespace(NAMESPACE).withName(secretName).get();
+    return copy != null
+        && copy.getData() != null
+        && issued.tlsSecretData().get("tls.crt").equals(copy.getData().get("tls.crt"));
   }
 
   private void rotate(Story story) throws Exception {
@@ -440,10 +447,15 @@ public final class WholeLoop implements AutoCloseable {
     story.say("$ kubectl delete akp " + NAME + " -n " + NAMESPACE);
     String child = NAME + "-proxy";
     story.await(
-        "ConfigMap, Deployment, Service and ServiceAccount " + child + " are gone",
+        "ConfigMap, Deployment, Service, ServiceAccount "
+            + child
+            + " and the certificate copy "
+            + child
+            + "-tls are gone",
         STEP_TIMEOUT,
         () ->
             client.configMaps().inNamespace(NAMESPACE).withName(child).get() == null
+                && client.secrets().inNamespace(NAMESPACE).withName(child + "-tls").get() == null
                 && client.apps().deployments().inNamespace(NAMESPACE).withName(child).get() == null
                 && client.services().inNamespace(NAMESPACE).withName(child).get() == null
                 && client.serviceAccounts().inNamespace(NAMESPACE).withName(child).get() == null);
