@@ -117,9 +117,14 @@ public final class Main {
     }
     LOG.info(
         "transport "
+            + ProxyRuntime.transportOf(vertx)
             + (vertx.isNativeTransportEnabled()
-                ? "epoll"
-                : "nio (epoll unavailable: " + vertx.unavailableNativeTransportCause() + ")"));
+                ? ""
+                : " (epoll unavailable on "
+                    + System.getProperty("os.arch")
+                    + ": "
+                    + vertx.unavailableNativeTransportCause()
+                    + ")"));
     LOG.info(
         "serving config "
             + initial.configHash()

@@ -196,6 +196,16 @@ public final class ProxyRuntime implements SnapshotSource, RuntimeView, ReloadTa
   }
 
   @Override
+  public String transport() {
+    return transportOf(vertx);
+  }
+
+  /** {@code epoll} (Linux's native transport, x86_64 and aarch64 alike) or {@code nio}. */
+  public static String transportOf(Vertx vertx) {
+    return vertx.isNativeTransportEnabled() ? "epoll" : "nio";
+  }
+
+  @Override
   public Overrides overrides() {
     return options.overrides();
   }

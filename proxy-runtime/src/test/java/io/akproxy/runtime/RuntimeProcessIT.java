@@ -232,6 +232,12 @@ class RuntimeProcessIT {
 
         JsonObject served = AdminProbe.status(address, config.listeners().admin().port());
         assertThat(served.getString("configHash")).isEqualTo(config.hash());
+        // The shipped jar carries natives for both Linux architectures: no fallback on either.
+        if (System.getProperty("os.name").equals("Linux")
+            && List.of("amd64", "aarch64").contains(System.getProperty("os.arch"))) {
+          assertThat(served.getString("tlsEngine")).isEqualTo("openssl");
+          assertThat(served.getString("transport")).isEqualTo("epoll");
+        }
         assertThat(served.getJsonObject("overrides").getString("bindAddress")).isEqualTo(address);
         assertThat(served.getJsonObject("overrides").getJsonObject("resolve").getString(service))
             .isEqualTo("127.0.0.1:" + upstream.port());

@@ -123,6 +123,12 @@ public final class PrometheusText {
         .append('\n');
     header(out, "akproxy_tls_engine_info", "gauge", "The TLS implementation in use.");
     labelled(out, "akproxy_tls_engine_info", "engine", view.tlsEngine(), 1);
+    header(
+        out,
+        "akproxy_transport_info",
+        "gauge",
+        "The network transport in use: epoll, or nio when the native library cannot load.");
+    labelled(out, "akproxy_transport_info", "transport", view.transport(), 1);
     header(out, "akproxy_ready", "gauge", "1 while serving a valid configuration.");
     out.append("akproxy_ready ").append(view.ready() ? 1 : 0).append('\n');
     header(

@@ -17,6 +17,9 @@ public interface RuntimeView {
   /** {@code openssl} or {@code jdk}. */
   String tlsEngine();
 
+  /** {@code epoll}, or {@code nio} when the native transport could not load. */
+  String transport();
+
   /** The command-line overrides in force ({@link Overrides#NONE} in a pod). */
   Overrides overrides();
 

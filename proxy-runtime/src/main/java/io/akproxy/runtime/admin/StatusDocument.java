@@ -41,6 +41,7 @@ public final class StatusDocument {
             new JsonObject().put("applied", reload.applied()).put("failed", reload.failed()))
         .put("restartRequired", reload.restartRequired())
         .put("tlsEngine", view.tlsEngine())
+        .put("transport", view.transport())
         .put("overrides", overrides(view.overrides()));
   }
 

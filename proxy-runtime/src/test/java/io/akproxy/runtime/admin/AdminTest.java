@@ -1,8 +1,11 @@
 package io.akproxy.runtime.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.akproxy.config.Shutdown;
+import io.akproxy.runtime.server.TlsEngine;
+import io.akproxy.runtime.support.AdminProbe;
 import io.akproxy.runtime.support.Answer;
 import io.akproxy.runtime.support.Clients;
 import io.akproxy.runtime.support.ProxyFixture;
@@ -17,6 +20,7 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -78,7 +82,9 @@ class AdminTest {
           .contains("akproxy_reloads_total{result=\"failed\"} 0\n")
           .contains("akproxy_config_info{hash=\"" + hash + "\"} 1\n")
           .contains("akproxy_certificate_not_after_seconds " + notAfter + "\n")
-          .contains("akproxy_tls_engine_info{engine=\"" + proxy.runtime().tlsEngine() + "\"} 1\n");
+          .contains("akproxy_tls_engine_info{engine=\"" + proxy.runtime().tlsEngine() + "\"} 1\n")
+          .contains(
+              "akproxy_transport_info{transport=\"" + proxy.runtime().transport() + "\"} 1\n");
 
       JsonObject status = new JsonObject(Answer.get(admin, proxy.adminPort(), "/status").body());
       assertThat(status.fieldNames())
@@ -90,6 +96,7 @@ class AdminTest {
               "reloads",
               "restartRequired",
               "tlsEngine",
+              "transport",
               "overrides");
       assertThat(status.getString("configHash"))
           .isEqualTo(hash)
@@ -113,7 +120,34 @@ class AdminTest {
           .isEqualTo(new JsonObject().put("applied", 0).put("failed", 0));
       assertThat(status.getBoolean("restartRequired")).isFalse();
       assertThat(status.getString("tlsEngine")).isIn("openssl", "jdk");
+      assertThat(status.getString("transport")).isIn("epoll", "nio");
       assertThat(status.getJsonObject("overrides")).isEqualTo(new JsonObject());
+    }
+  }
+
+  @Test
+  void aNativeFallbackIsVisibleInStatusAndMetrics(@TempDir Path root) throws Exception {
+    // What an arm64 pod without its natives would run: the JDK's TLS and NIO.
+    try (ProxyFixture fallback =
+        ProxyFixture.builder(root).engine(TlsEngine.JDK).nativeTransport(false).start()) {
+      JsonObject status = AdminProbe.status(fallback.adminPort());
+      assertThat(status.getString("tlsEngine")).isEqualTo("jdk");
+      assertThat(status.getString("transport")).isEqualTo("nio");
+      assertThat(AdminProbe.metrics(fallback.adminPort()))
+          .contains("akproxy_tls_engine_info{engine=\"jdk\"} 1\n")
+          .contains("akproxy_transport_info{transport=\"nio\"} 1\n");
+    }
+  }
+
+  @Test
+  void onLinuxTheNativesLoad(@TempDir Path root) throws Exception {
+    assumeTrue(
+        System.getProperty("os.name").equals("Linux")
+            && List.of("amd64", "aarch64").contains(System.getProperty("os.arch")));
+    try (ProxyFixture proxy = ProxyFixture.builder(root).start()) {
+      JsonObject status = AdminProbe.status(proxy.adminPort());
+      assertThat(status.getString("tlsEngine")).isEqualTo("openssl");
+      assertThat(status.getString("transport")).isEqualTo("epoll");
     }
   }
 

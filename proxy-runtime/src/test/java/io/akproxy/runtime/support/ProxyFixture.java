@@ -70,7 +70,7 @@ public final class ProxyFixture implements AutoCloseable {
     this.vertx =
         Vertx.vertx(
             new VertxOptions()
-                .setPreferNativeTransport(true)
+                .setPreferNativeTransport(builder.nativeTransport)
                 .setEventLoopPoolSize(builder.eventLoops));
     RuntimeOptions options =
         new RuntimeOptions(
@@ -107,6 +107,7 @@ public final class ProxyFixture implements AutoCloseable {
     private int eventLoops = 1;
     private boolean reload;
     private Overrides overrides = Overrides.NONE;
+    private boolean nativeTransport = true;
 
     private Builder(Path root) {
       this.root = root;
@@ -139,6 +140,12 @@ public final class ProxyFixture implements AutoCloseable {
 
     public Builder engine(TlsEngine engine) {
       this.engine = engine;
+      return this;
+    }
+
+    /** {@code false}: NIO, as on a node where the epoll library cannot load. */
+    public Builder nativeTransport(boolean nativeTransport) {
+      this.nativeTransport = nativeTransport;
       return this;
     }
 
