@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.akproxy.config.ProxyConfig;
 import io.akproxy.config.Shutdown;
 import io.akproxy.runtime.support.AdminProbe;
+import io.akproxy.runtime.support.Clients;
 import io.akproxy.runtime.support.ProjectedVolume;
 import io.akproxy.runtime.support.ProxyFixture;
 import io.akproxy.runtime.support.TestPki;
@@ -184,17 +185,12 @@ class RuntimeProcessIT {
               .outsideThePod(address, Map.of())
               .upstreamUrl("http://" + service)
               .baseConfig();
-      Path pod = root.resolve("etc/akproxy");
-      ProjectedVolume.create(
-          pod.resolve("tls"),
-          Map.of(
-              "tls.crt",
-              pki.chainPem(leaf),
-              "tls.key",
-              TestPki.keyPem(leaf.keys().getPrivate(), TestPki.KeyFormat.PKCS8)));
       Path file =
-          ProjectedVolume.create(pod.resolve("config"), Map.of("proxy.json", config.render()))
-              .file("proxy.json");
+          write(
+              root.resolve("etc/akproxy"),
+              config,
+              pki.chainPem(leaf),
+              TestPki.keyPem(leaf.keys().getPrivate(), TestPki.KeyFormat.PKCS8));
       String resolve = service + "=127.0.0.1:" + upstream.port();
       try (Runtime runtime =
           Runtime.start(
@@ -209,15 +205,8 @@ class RuntimeProcessIT {
             .contains("override --resolve " + resolve)
             .contains("listening https on " + address + ":" + https);
 
-        HttpClient client =
-            vertx.createHttpClient(
-                new io.vertx.core.http.HttpClientOptions()
-                    .setSsl(true)
-                    .setTrustOptions(
-                        new io.vertx.core.net.PemTrustOptions()
-                            .addCertValue(io.vertx.core.buffer.Buffer.buffer(pki.rootPem()))));
         int status =
-            client
+            Clients.http(vertx, HttpVersion.HTTP_1_1)
                 .request(
                     new io.vertx.core.http.RequestOptions()
                         .setServer(
