@@ -87,7 +87,9 @@ class Http2HardeningTest {
               () ->
                   h2.frames(H2Wire.HEADERS).stream().map(H2Wire.Frame::stream).distinct().count()
                       == STREAMS);
-      assertThat(upstream.requests()).filteredOn(r -> r.contains("/slow")).hasSize(STREAMS);
+      // Only this test's path: on a loaded machine the flood tests' requests (/slow?ms=5000) can
+      // still be reaching the shared upstream after they ended.
+      assertThat(upstream.requests()).filteredOn(r -> r.contains("/slow?ms=1500")).hasSize(STREAMS);
       assertThat(h2.closed()).isFalse();
     }
   }
