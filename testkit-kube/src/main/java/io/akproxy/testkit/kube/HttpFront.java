@@ -1,0 +1,310 @@
+package io.akproxy.testkit.kube;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.ServerWebSocket;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The HTTP side, on the Vert.x 4 that fabric8's mock server is built on: records every request,
+ * applies injected faults, serves discovery and OpenAPI, hands resource requests to {@link
+ * ApiResources} on a worker thread, converts answers to Tables for kubectl, and streams watches
+ * both ways clients ask for them: over a WebSocket (fabric8) or as a chunked HTTP response of
+ * newline-separated events (kubectl, client-go).
+ */
+final class HttpFront {
+
+  private final Vertx vertx;
+  private final ApiResources resources;
+  private final Discovery discovery;
+  private final OpenApi openApi;
+  private final Tables tables;
+  private final RequestLog log;
+  private final Faults faults;
+  private final ExecutorService workers =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread thread = new Thread(r, "testkit-apiserver");
+            thread.setDaemon(true);
+            return thread;
+          });
+  private HttpServer server;
+
+  HttpFront(
+      Vertx vertx,
+      ApiResources resources,
+      Discovery discovery,
+      OpenApi openApi,
+      Tables tables,
+      RequestLog log,
+      Faults faults) {
+    this.vertx = vertx;
+    this.resources = resources;
+    this.discovery = discovery;
+    this.openApi = openApi;
+    this.tables = tables;
+    this.log = log;
+    this.faults = faults;
+  }
+
+  /** Listens on 127.0.0.1 and the given port (0: any free one); returns the port. */
+  synchronized int start(int port) {
+    server =
+        vertx.createHttpServer(
+            new HttpServerOptions()
+                .setHost("127.0.0.1")
+                .setPort(port)
+                .setMaxWebSocketFrameSize(64 * 1024 * 1024)
+                .setMaxWebSocketMessageSize(64 * 1024 * 1024));
+    server.requestHandler(this::handle);
+    return await(server.listen().toCompletionStage().toCompletableFuture()).actualPort();
+  }
+
+  /** Closes the listener and every connection, watches included. */
+  synchronized void stop() {
+    if (server != null) {
+      await(server.close().toCompletionStage().toCompletableFuture());
+      server = null;
+    }
+  }
+
+  void shutdown() {
+    stop();
+    workers.shutdownNow();
+  }
+
+  private void handle(HttpServerRequest request) {
+    String userAgent = request.getHeader("User-Agent");
+    log.record(request.method().name(), request.path(), request.query(), userAgent);
+    int injected = faults.match(request.method().name(), request.path(), userAgent);
+    if (injected != 0) {
+      reply(request.response(), injected, Faults.failure(injected).toStatus());
+      return;
+    }
+    ApiPath path = ApiPath.parse(request.path(), request.query());
+    if (path != null && path.isWatch() && request.method().name().equals("GET")) {
+      watch(request, path);
+      return;
+    }
+    request
+        .body()
+        .onSuccess(
+            body ->
+                workers.execute(
+                    () -> {
+                      try {
+                        respond(request, path, body);
+                      } catch (ApiException e) {
+                        reply(request.response(), e.code(), e.toStatus());
+                      } catch (RuntimeException e) {
+                        ApiException internal =
+                            new ApiException(500, "InternalError", String.valueOf(e));
+                        reply(request.response(), 500, internal.toStatus());
+                      }
+                    }));
+  }
+
+  private void respond(HttpServerRequest request, ApiPath path, Buffer body) {
+    String method = request.method().name();
+    if (path == null) {
+      JsonNode document =
+          method.equals("GET") ? nonResource(request.path(), request.query()) : null;
+      if (document == null) {
+        throw new ApiException(404, "NotFound", "the server could not find the requested resource");
+      }
+      reply(request.response(), 200, document);
+      return;
+    }
+    ResourceType type = resources.type(path);
+    String namespace = type.namespaced() ? path.namespace() : null;
+    if (type.namespaced() && namespace == null && !method.equals("GET")) {
+      throw ApiException.badRequest("a namespace is required for " + type.plural());
+    }
+    String text = body == null ? "" : body.toString();
+    boolean status = path.isStatus();
+    if (path.subresource() != null && !status) {
+      throw new ApiException(
+          404,
+          "NotFound",
+          "the server could not find the requested resource (" + path.subresource() + ")");
+    }
+    JsonNode answer;
+    int code = 200;
+    switch (method) {
+      case "GET" -> {
+        if (path.name() == null) {
+          answer = resources.list(type, path);
+        } else {
+          answer = resources.get(type, namespace, path.name());
+        }
+        answer = tables.maybeTable(type, answer, request.getHeader("Accept"), path);
+      }
+      case "POST" -> {
+        requireNoName(path);
+        answer = resources.create(type, namespace, Json.parseObject(text));
+        code = 201;
+      }
+      case "PUT" ->
+          answer =
+              resources.update(type, namespace, required(path), Json.parseObject(text), status);
+      case "PATCH" ->
+          answer =
+              resources.patch(
+                  type, namespace, required(path), request.getHeader("Content-Type"), text, status);
+      case "DELETE" -> {
+        ObjectNode options = text.isBlank() ? Json.object() : Json.parseObject(text);
+        String policy = path.param("propagationPolicy");
+        if (policy != null) {
+          options.put("propagationPolicy", policy);
+        }
+        answer =
+            path.name() == null
+                ? resources.deleteCollection(type, path, options)
+                : resources.delete(type, namespace, path.name(), options);
+      }
+      default -> throw ApiException.methodNotAllowed(method);
+    }
+    reply(request.response(), code, answer);
+  }
+
+  private JsonNode nonResource(String path, String query) {
+    if (path.equals("/healthz") || path.equals("/readyz") || path.equals("/livez")) {
+      return Json.MAPPER.getNodeFactory().textNode("ok");
+    }
+    if (path.startsWith("/openapi/")) {
+      return openApi.document(path);
+    }
+    return discovery.document(path);
+  }
+
+  private static String required(ApiPath path) {
+    if (path.name() == null) {
+      throw ApiException.methodNotAllowed("PUT/PATCH on a collection");
+    }
+    return path.name();
+  }
+
+  private static void requireNoName(ApiPath path) {
+    if (path.name() != null) {
+      throw ApiException.methodNotAllowed("POST on a named resource");
+    }
+  }
+
+  // ---- watches ----
+
+  private void watch(HttpServerRequest request, ApiPath path) {
+    boolean webSocket = "websocket".equalsIgnoreCase(request.getHeader("Upgrade"));
+    ResourceType type;
+    try {
+      type = resources.type(path);
+    } catch (ApiException e) {
+      reply(request.response(), e.code(), e.toStatus());
+      return;
+    }
+    if (webSocket) {
+      request
+          .toWebSocket()
+          .onSuccess(
+              socket ->
+                  workers.execute(() -> startWatch(type, path, webSocketSink(socket), socket)));
+    } else {
+      HttpServerResponse response = request.response();
+      response.setChunked(true);
+      response.putHeader("Content-Type", "application/json");
+      response.setStatusCode(200);
+      Watches.Sink sink = chunkedSink(response);
+      workers.execute(() -> startWatch(type, path, sink, null));
+    }
+  }
+
+  private void startWatch(
+      ResourceType type, ApiPath path, Watches.Sink sink, ServerWebSocket socket) {
+    Runnable stop;
+    try {
+      stop = resources.watch(type, path, sink);
+    } catch (ApiException e) {
+      sink.send(Watches.expired(e));
+      sink.close();
+      return;
+    }
+    if (socket != null) {
+      socket.closeHandler(v -> stop.run());
+    }
+    String timeout = path.param("timeoutSeconds");
+    if (timeout != null && !timeout.isEmpty()) {
+      vertx.setTimer(Math.max(1, Long.parseLong(timeout)) * 1000, id -> stop.run());
+    }
+    if (sink instanceof ChunkedSink chunked) {
+      chunked.response().closeHandler(v -> stop.run());
+    }
+  }
+
+  private record ChunkedSink(HttpServerResponse response) implements Watches.Sink {
+    @Override
+    public void send(String eventJson) {
+      if (!response.closed() && !response.ended()) {
+        response.write(eventJson + "\n");
+      }
+    }
+
+    @Override
+    public void close() {
+      if (!response.closed() && !response.ended()) {
+        response.end();
+      }
+    }
+  }
+
+  private static Watches.Sink chunkedSink(HttpServerResponse response) {
+    return new ChunkedSink(response);
+  }
+
+  private static Watches.Sink webSocketSink(ServerWebSocket socket) {
+    return new Watches.Sink() {
+      @Override
+      public void send(String eventJson) {
+        if (!socket.isClosed()) {
+          socket.writeTextMessage(eventJson);
+        }
+      }
+
+      @Override
+      public void close() {
+        if (!socket.isClosed()) {
+          socket.close((short) 1000);
+        }
+      }
+    };
+  }
+
+  private static void reply(HttpServerResponse response, int code, JsonNode body) {
+    if (response.ended() || response.closed()) {
+      return;
+    }
+    response.setStatusCode(code);
+    response.putHeader("Content-Type", "application/json");
+    response.end(Json.write(body));
+  }
+
+  private static <T> T await(CompletableFuture<T> future) {
+    try {
+      return future.get(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("the API server's HTTP listener failed", e);
+    }
+  }
+}
