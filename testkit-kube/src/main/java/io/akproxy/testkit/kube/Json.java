@@ -49,6 +49,29 @@ final class Json {
     return (ObjectNode) parse(write(node));
   }
 
+  /** The same tree with every object's keys in order, for hashing. */
+  static JsonNode sorted(JsonNode node) {
+    if (node instanceof ObjectNode object) {
+      ObjectNode sorted = object();
+      new java.util.TreeMap<>(
+              java.util.stream.StreamSupport.stream(
+                      ((Iterable<java.util.Map.Entry<String, JsonNode>>) object::fields)
+                          .spliterator(),
+                      false)
+                  .collect(
+                      java.util.stream.Collectors.toMap(
+                          java.util.Map.Entry::getKey, java.util.Map.Entry::getValue)))
+          .forEach((key, value) -> sorted.set(key, sorted(value)));
+      return sorted;
+    }
+    if (node instanceof ArrayNode array) {
+      ArrayNode sorted = array();
+      array.forEach(element -> sorted.add(sorted(element)));
+      return sorted;
+    }
+    return node;
+  }
+
   static String write(JsonNode node) {
     try {
       return MAPPER.writeValueAsString(node);

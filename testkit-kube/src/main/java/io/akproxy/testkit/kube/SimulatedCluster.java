@@ -60,6 +60,7 @@ public final class SimulatedCluster implements AutoCloseable {
   private final Watches watches = new Watches(store);
   private final ApiResources resources;
   private final GarbageCollector garbageCollector;
+  private final DeploymentController deploymentController;
   private final RequestLog requests = new RequestLog();
   private final Faults faults = new Faults(TEST_AGENT);
   private final HttpFront front;
@@ -72,6 +73,7 @@ public final class SimulatedCluster implements AutoCloseable {
     this.vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(4).setEventLoopPoolSize(2));
     this.resources = new ApiResources(types, store, watches, clock);
     this.garbageCollector = new GarbageCollector(resources);
+    this.deploymentController = new DeploymentController(resources, clock, builder.kubelet);
     this.front =
         new HttpFront(
             vertx, resources, new Discovery(types), new OpenApi(), new Tables(), requests, faults);
@@ -118,6 +120,11 @@ public final class SimulatedCluster implements AutoCloseable {
     KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
     clients.add(client);
     return client;
+  }
+
+  /** The Deployment controller: its status writes, pause/resume, resync. */
+  public DeploymentController deployments() {
+    return deploymentController;
   }
 
   /** Every request received, by User-Agent. */
@@ -216,6 +223,7 @@ public final class SimulatedCluster implements AutoCloseable {
     for (KubernetesClient client : clients) {
       client.close();
     }
+    deploymentController.close();
     garbageCollector.close();
     watches.closeAll();
     front.shutdown();
@@ -225,6 +233,7 @@ public final class SimulatedCluster implements AutoCloseable {
   /** Options for {@link SimulatedCluster}. */
   public static final class Builder {
     private Clock clock = Clock.systemUTC();
+    private Kubelet kubelet = Kubelet.instant();
     private final List<JsonNode> crds = new ArrayList<>();
     private final List<String> namespaces = new ArrayList<>();
 
@@ -233,6 +242,12 @@ public final class SimulatedCluster implements AutoCloseable {
     /** The clock for timestamps and the controllers; a {@link MutableClock} lets a test move it. */
     public Builder clock(Clock clock) {
       this.clock = clock;
+      return this;
+    }
+
+    /** What runs the Deployment controller's Pods; default {@link Kubelet#instant()}. */
+    public Builder kubelet(Kubelet kubelet) {
+      this.kubelet = kubelet;
       return this;
     }
 
