@@ -29,7 +29,7 @@ final class Defaulting {
         PodSpecDefaults.applyPodOnly(spec);
       }
       case "Service" -> services.apply(type, object, old);
-      case "Secret" -> Json.putIfAbsent(object, "type", "Opaque");
+      case "Secret" -> secret(object);
       case "HorizontalPodAutoscaler" -> autoscaler(object);
       case "NetworkPolicy" -> networkPolicy(object);
       case "Namespace" -> namespace(object);
@@ -37,6 +37,29 @@ final class Defaulting {
         // ConfigMap, ServiceAccount, PodDisruptionBudget, Event, Lease: no visible defaults.
       }
     }
+  }
+
+  /**
+   * SetDefaults_Secret: type Opaque. And stringData is write-only: its entries are merged into data
+   * (base64), overriding data's, and it is never stored (core/v1 Secret.StringData).
+   */
+  private static void secret(ObjectNode secret) {
+    Json.putIfAbsent(secret, "type", "Opaque");
+    if (secret.get("stringData") instanceof ObjectNode stringData) {
+      ObjectNode data = Json.objectAt(secret, "data");
+      stringData
+          .fields()
+          .forEachRemaining(
+              e ->
+                  data.put(
+                      e.getKey(),
+                      java.util.Base64.getEncoder()
+                          .encodeToString(
+                              e.getValue()
+                                  .asText()
+                                  .getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+    }
+    secret.remove("stringData");
   }
 
   /** SetDefaults_Deployment (apps/v1): replicas 1, RollingUpdate 25%/25%, 10 revisions, 600 s. */

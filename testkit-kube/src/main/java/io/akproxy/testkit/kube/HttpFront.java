@@ -205,6 +205,7 @@ final class HttpFront {
 
   private void watch(HttpServerRequest request, ApiPath path) {
     boolean webSocket = "websocket".equalsIgnoreCase(request.getHeader("Upgrade"));
+    String accept = request.getHeader("Accept");
     ResourceType type;
     try {
       type = resources.type(path);
@@ -216,45 +217,86 @@ final class HttpFront {
       request
           .toWebSocket()
           .onSuccess(
-              socket ->
-                  workers.execute(() -> startWatch(type, path, webSocketSink(socket), socket)));
+              socket -> {
+                WebSocketSink out = new WebSocketSink(socket);
+                workers.execute(
+                    () -> startWatch(type, path, encoded(type, path, accept, out), out));
+              });
     } else {
       HttpServerResponse response = request.response();
       response.setChunked(true);
       response.putHeader("Content-Type", "application/json");
       response.setStatusCode(200);
-      Watches.Sink sink = chunkedSink(response);
-      workers.execute(() -> startWatch(type, path, sink, null));
+      ChunkedSink out = new ChunkedSink(response);
+      workers.execute(() -> startWatch(type, path, encoded(type, path, accept, out), out));
     }
   }
 
-  private void startWatch(
-      ResourceType type, ApiPath path, Watches.Sink sink, ServerWebSocket socket) {
+  /**
+   * Starts the watch; a resourceVersion that is too old ends it at once with an ERROR event
+   * carrying the 410 Status, as a real server does once the response has started.
+   */
+  private void startWatch(ResourceType type, ApiPath path, Watches.Sink sink, TextSink out) {
     Runnable stop;
     try {
       stop = resources.watch(type, path, sink);
     } catch (ApiException e) {
-      sink.send(Watches.expired(e));
+      sink.send("ERROR", e.toStatus());
       sink.close();
       return;
     }
-    if (socket != null) {
-      socket.closeHandler(v -> stop.run());
-    }
+    out.onDisconnect(stop);
     String timeout = path.param("timeoutSeconds");
     if (timeout != null && !timeout.isEmpty()) {
       vertx.setTimer(Math.max(1, Long.parseLong(timeout)) * 1000, id -> stop.run());
     }
-    if (sink instanceof ChunkedSink chunked) {
-      chunked.response().closeHandler(v -> stop.run());
-    }
   }
 
-  private record ChunkedSink(HttpServerResponse response) implements Watches.Sink {
+  /** Events as JSON, each object turned into a one-row Table when the client asked for Tables. */
+  private Watches.Sink encoded(ResourceType type, ApiPath path, String accept, TextSink out) {
+    boolean table = Tables.wanted(accept);
+    return new Watches.Sink() {
+      @Override
+      public void send(String eventType, ObjectNode object) {
+        JsonNode body =
+            table && !eventType.equals("ERROR")
+                ? tables.maybeTable(type, object, accept, path)
+                : object;
+        ObjectNode event = Json.object();
+        event.put("type", eventType);
+        event.set("object", body);
+        out.send(Json.write(event));
+      }
+
+      @Override
+      public void close() {
+        out.close();
+      }
+    };
+  }
+
+  /** A watch connection: where encoded events go, and who hears that the client left. */
+  private interface TextSink {
+    void send(String text);
+
+    void close();
+
+    /** Runs {@code stop} when the client disconnects (at once if it already has). */
+    void onDisconnect(Runnable stop);
+  }
+
+  /** A chunked HTTP response of newline-separated events (kubectl, client-go). */
+  private static final class ChunkedSink implements TextSink {
+    private final HttpServerResponse response;
+
+    ChunkedSink(HttpServerResponse response) {
+      this.response = response;
+    }
+
     @Override
-    public void send(String eventJson) {
+    public void send(String text) {
       if (!response.closed() && !response.ended()) {
-        response.write(eventJson + "\n");
+        response.write(text + "\n");
       }
     }
 
@@ -264,28 +306,45 @@ final class HttpFront {
         response.end();
       }
     }
+
+    @Override
+    public void onDisconnect(Runnable stop) {
+      response.closeHandler(v -> stop.run());
+      if (response.closed()) {
+        stop.run();
+      }
+    }
   }
 
-  private static Watches.Sink chunkedSink(HttpServerResponse response) {
-    return new ChunkedSink(response);
-  }
+  /** One text message per event (fabric8). */
+  private static final class WebSocketSink implements TextSink {
+    private final ServerWebSocket socket;
 
-  private static Watches.Sink webSocketSink(ServerWebSocket socket) {
-    return new Watches.Sink() {
-      @Override
-      public void send(String eventJson) {
-        if (!socket.isClosed()) {
-          socket.writeTextMessage(eventJson);
-        }
-      }
+    WebSocketSink(ServerWebSocket socket) {
+      this.socket = socket;
+    }
 
-      @Override
-      public void close() {
-        if (!socket.isClosed()) {
-          socket.close((short) 1000);
-        }
+    @Override
+    public void send(String text) {
+      if (!socket.isClosed()) {
+        socket.writeTextMessage(text);
       }
-    };
+    }
+
+    @Override
+    public void close() {
+      if (!socket.isClosed()) {
+        socket.close((short) 1000);
+      }
+    }
+
+    @Override
+    public void onDisconnect(Runnable stop) {
+      socket.closeHandler(v -> stop.run());
+      if (socket.isClosed()) {
+        stop.run();
+      }
+    }
   }
 
   private static void reply(HttpServerResponse response, int code, JsonNode body) {

@@ -76,7 +76,13 @@ public final class SimulatedCluster implements AutoCloseable {
     this.deploymentController = new DeploymentController(resources, clock, builder.kubelet);
     this.front =
         new HttpFront(
-            vertx, resources, new Discovery(types), new OpenApi(), new Tables(), requests, faults);
+            vertx,
+            resources,
+            new Discovery(types),
+            new OpenApi(types),
+            new Tables(clock),
+            requests,
+            faults);
     this.port = front.start(0);
     this.testClient = newClient(TEST_AGENT);
     for (JsonNode crd : builder.crds) {

@@ -17,7 +17,8 @@ final class Watches {
 
   /** Where a watch's events go: a WebSocket (fabric8) or a chunked HTTP stream (kubectl). */
   interface Sink {
-    void send(String eventJson);
+    /** One event: ADDED, MODIFIED, DELETED, or ERROR with a Status as the object. */
+    void send(String type, ObjectNode object);
 
     void close();
   }
@@ -59,7 +60,7 @@ final class Watches {
                 default -> now && before ? "MODIFIED" : now ? "ADDED" : before ? "DELETED" : null;
               };
           if (eventType != null) {
-            sink.send(event(eventType, change.object()));
+            sink.send(eventType, change.object());
           }
         };
     Runnable stop =
@@ -75,7 +76,7 @@ final class Watches {
       synchronized (store) {
         for (ObjectNode object : store.list(type.group(), type.plural(), namespace)) {
           if (selector.test(object)) {
-            sink.send(event("ADDED", object));
+            sink.send("ADDED", object);
           }
         }
         store.subscribe(listener);
@@ -91,14 +92,6 @@ final class Watches {
     ObjectNode event = Json.object();
     event.put("type", type);
     event.set("object", object);
-    return Json.write(event);
-  }
-
-  /** The event a watch ends with when its resourceVersion is too old: an ERROR carrying 410. */
-  static String expired(ApiException gone) {
-    ObjectNode event = Json.object();
-    event.put("type", "ERROR");
-    event.set("object", gone.toStatus());
     return Json.write(event);
   }
 

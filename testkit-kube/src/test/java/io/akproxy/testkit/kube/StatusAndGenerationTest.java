@@ -12,7 +12,12 @@ import org.junit.jupiter.api.Test;
 /** The status subresource and metadata.generation, for a built-in kind and the custom resource. */
 class StatusAndGenerationTest extends ClusterTestBase {
 
+  /**
+   * The Deployment controller is paused: these tests write the Deployment with the resourceVersion
+   * they read, which its status writes would otherwise make stale (a 409, as on a cluster).
+   */
   Deployment createDeployment() {
+    cluster.deployments().pause();
     return kube.resource(StorageTest.deployment("proxy", "example/proxy:1.0"))
         .inNamespace(NS)
         .create();

@@ -277,6 +277,9 @@ class StorageTest extends ClusterTestBase {
             .inNamespace(NS)
             .create();
     assertThat(secret.getType()).isEqualTo("Opaque");
+    // stringData is write-only: merged into data, base64.
+    assertThat(secret.getStringData()).isNullOrEmpty();
+    assertThat(secret.getData()).containsEntry("k", "dg==");
 
     var configMap =
         kube.resource(
