@@ -40,6 +40,8 @@ final class HttpFront {
             return thread;
           });
   private HttpServer server;
+  private final java.util.Set<io.vertx.core.http.HttpConnection> connections =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   HttpFront(
       Vertx vertx,
@@ -68,7 +70,22 @@ final class HttpFront {
                 .setMaxWebSocketFrameSize(64 * 1024 * 1024)
                 .setMaxWebSocketMessageSize(64 * 1024 * 1024));
     server.requestHandler(this::handle);
+    server.connectionHandler(
+        connection -> {
+          connections.add(connection);
+          connection.closeHandler(v -> connections.remove(connection));
+        });
     return await(server.listen().toCompletionStage().toCompletableFuture()).actualPort();
+  }
+
+  /**
+   * Closes every open connection, watches included, and keeps listening: to clients that is an API
+   * server restart (they reconnect to the same address), without ever giving up the port.
+   */
+  void dropConnections() {
+    for (io.vertx.core.http.HttpConnection connection : java.util.Set.copyOf(connections)) {
+      connection.close();
+    }
   }
 
   /** Closes the listener and every connection, watches included. */

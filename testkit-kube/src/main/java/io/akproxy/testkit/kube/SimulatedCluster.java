@@ -66,7 +66,7 @@ public final class SimulatedCluster implements AutoCloseable {
   private final HttpFront front;
   private final List<KubernetesClient> clients = new CopyOnWriteArrayList<>();
   private final KubernetesClient testClient;
-  private int port;
+  private final int port;
 
   private SimulatedCluster(Builder builder) {
     this.clock = builder.clock;
@@ -179,15 +179,15 @@ public final class SimulatedCluster implements AutoCloseable {
   }
 
   /**
-   * What clients see when an API server restarts: every connection and watch drops, the server
-   * comes back on the same port with the same objects, and every resourceVersion handed out before
-   * is too old (watches and continued lists from it get 410 Gone).
+   * What clients see when an API server restarts: every connection and watch drops, the server is
+   * there again at the same address with the same objects, and every resourceVersion handed out
+   * before is too old (watches and continued lists from it get 410 Gone). The listening port is
+   * never released, so no other process can take it meanwhile.
    */
   public void restart() {
-    front.stop();
-    watches.closeAll();
     store.forgetHistory();
-    port = front.start(port);
+    watches.closeAll();
+    front.dropConnections();
   }
 
   /**
