@@ -3,6 +3,7 @@ package io.akproxy.testkit.kube;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.akproxy.testkit.time.Scheduler;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -24,8 +25,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * ones RollingUpdate-style (maxSurge/maxUnavailable, one step per sync, the next step when a Pod's
  * readiness changes), and writes the Deployment's status through the status subresource as it goes,
  * with the {@code Progressing} ({@code ReplicaSetUpdated}, {@code NewReplicaSetAvailable}, {@code
- * ProgressDeadlineExceeded} once progressDeadlineSeconds pass on the cluster's clock without
- * progress) and {@code Available} conditions. Pods run on a pluggable {@link Kubelet}.
+ * ProgressDeadlineExceeded} once progressDeadlineSeconds pass without progress, on the cluster's
+ * scheduler: real time, or a test's ManualClock) and {@code Available} conditions. Pods run on a
+ * pluggable {@link Kubelet}.
  *
  * <p>Deviations from the real one: no ReplicaSets (Pods are owned by the Deployment directly, still
  * labelled {@code pod-template-hash} and named {@code <deployment>-<hash>-<random>}); no
@@ -38,7 +40,9 @@ public final class DeploymentController implements AutoCloseable {
   static final String REVISION = "deployment.kubernetes.io/revision";
 
   private final ApiResources resources;
+  private final Scheduler scheduler;
   private final Clock clock;
+  private final Map<String, Scheduler.Task> deadlines = new ConcurrentHashMap<>();
   private final Kubelet kubelet;
   private final ResourceType deployments;
   private final ResourceType pods;
@@ -56,16 +60,14 @@ public final class DeploymentController implements AutoCloseable {
           });
   private volatile boolean paused;
 
-  DeploymentController(ApiResources resources, Clock clock, Kubelet kubelet) {
+  DeploymentController(ApiResources resources, Scheduler scheduler, Kubelet kubelet) {
     this.resources = resources;
-    this.clock = clock;
+    this.scheduler = scheduler;
+    this.clock = scheduler.clock();
     this.kubelet = kubelet;
     this.deployments = resources.types().find("apps", "v1", "deployments").orElseThrow();
     this.pods = resources.types().find("", "v1", "pods").orElseThrow();
     resources.store().subscribe(this::onChange);
-    if (clock instanceof MutableClock mutable) {
-      mutable.onAdvance(this::resyncAll);
-    }
   }
 
   /** How many status writes this controller made: the resourceVersion bumps it caused. */
@@ -87,7 +89,7 @@ public final class DeploymentController implements AutoCloseable {
     resyncAll();
   }
 
-  /** Syncs every Deployment now (what the clock moving does). */
+  /** Syncs every Deployment now. */
   public void resyncAll() {
     for (ObjectNode deployment : resources.store().list("apps", "deployments", null)) {
       enqueue(Json.text(deployment, "metadata.namespace"), Json.text(deployment, "metadata.name"));
@@ -309,6 +311,10 @@ public final class DeploymentController implements AutoCloseable {
     int replicas = status.path("replicas").asInt();
     int available = status.path("availableReplicas").asInt();
     if (updated == desired && replicas == desired && available == desired && oldPods == 0) {
+      Scheduler.Task pendingCheck = deadlines.remove(key(deployment));
+      if (pendingCheck != null) {
+        pendingCheck.cancel();
+      }
       return condition(
           previous,
           "Progressing",
@@ -327,6 +333,7 @@ public final class DeploymentController implements AutoCloseable {
                 < previous.path("replicas").asInt() - previous.path("updatedReplicas").asInt();
     JsonNode last = find(previous, "Progressing");
     if (progress || last == null || "NewReplicaSetAvailable".equals(last.path("reason").asText())) {
+      checkDeadline(deployment, clock.instant());
       return condition(
           previous,
           "Progressing",
@@ -339,6 +346,7 @@ public final class DeploymentController implements AutoCloseable {
     Instant lastUpdate = Instant.parse(last.path("lastUpdateTime").asText(now));
     long deadline = deployment.path("spec").path("progressDeadlineSeconds").asLong(600);
     if (!clock.instant().isBefore(lastUpdate.plus(Duration.ofSeconds(deadline)))) {
+      deadlines.remove(key(deployment));
       return condition(
           previous,
           "Progressing",
@@ -348,7 +356,32 @@ public final class DeploymentController implements AutoCloseable {
           now,
           false);
     }
+    checkDeadline(deployment, lastUpdate);
     return (ObjectNode) last.deepCopy();
+  }
+
+  /**
+   * Syncs the Deployment again when its progress deadline, counted from {@code lastProgress}, has
+   * passed: on real time, or when a test's ManualClock is advanced past it.
+   */
+  private void checkDeadline(ObjectNode deployment, Instant lastProgress) {
+    String key = key(deployment);
+    long seconds = deployment.path("spec").path("progressDeadlineSeconds").asLong(600);
+    Duration delay =
+        Duration.between(clock.instant(), lastProgress.plusSeconds(seconds)).plusMillis(1);
+    String namespace = Json.text(deployment, "metadata.namespace");
+    String name = Json.text(deployment, "metadata.name");
+    Scheduler.Task previous =
+        deadlines.put(key, scheduler.schedule(delay, () -> enqueue(namespace, name)));
+    if (previous != null) {
+      previous.cancel();
+    }
+  }
+
+  private static String key(JsonNode deployment) {
+    return Json.text(deployment, "metadata.namespace")
+        + "/"
+        + Json.text(deployment, "metadata.name");
   }
 
   /**
@@ -513,6 +546,7 @@ public final class DeploymentController implements AutoCloseable {
 
   @Override
   public void close() {
+    deadlines.values().forEach(Scheduler.Task::cancel);
     loop.shutdownNow();
   }
 }

@@ -2,6 +2,7 @@ package io.akproxy.testkit.kube;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.akproxy.testkit.time.Scheduler;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
@@ -53,6 +54,8 @@ public final class SimulatedCluster implements AutoCloseable {
     VERTX_LOG.setLevel(java.util.logging.Level.SEVERE);
   }
 
+  private final Scheduler scheduler;
+  private final boolean ownsScheduler;
   private final Clock clock;
   private final Vertx vertx;
   private final Store store = new Store();
@@ -69,11 +72,14 @@ public final class SimulatedCluster implements AutoCloseable {
   private final int port;
 
   private SimulatedCluster(Builder builder) {
-    this.clock = builder.clock;
+    this.scheduler =
+        builder.scheduler != null ? builder.scheduler : Scheduler.system("testkit-kube-time");
+    this.ownsScheduler = builder.scheduler == null;
+    this.clock = scheduler.clock();
     this.vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(4).setEventLoopPoolSize(2));
     this.resources = new ApiResources(types, store, watches, clock);
     this.garbageCollector = new GarbageCollector(resources);
-    this.deploymentController = new DeploymentController(resources, clock, builder.kubelet);
+    this.deploymentController = new DeploymentController(resources, scheduler, builder.kubelet);
     this.front =
         new HttpFront(
             vertx,
@@ -230,6 +236,9 @@ public final class SimulatedCluster implements AutoCloseable {
       client.close();
     }
     deploymentController.close();
+    if (ownsScheduler) {
+      scheduler.close();
+    }
     garbageCollector.close();
     watches.closeAll();
     front.shutdown();
@@ -238,16 +247,20 @@ public final class SimulatedCluster implements AutoCloseable {
 
   /** Options for {@link SimulatedCluster}. */
   public static final class Builder {
-    private Clock clock = Clock.systemUTC();
+    private Scheduler scheduler;
     private Kubelet kubelet = Kubelet.instant();
     private final List<JsonNode> crds = new ArrayList<>();
     private final List<String> namespaces = new ArrayList<>();
 
     private Builder() {}
 
-    /** The clock for timestamps and the controllers; a {@link MutableClock} lets a test move it. */
-    public Builder clock(Clock clock) {
-      this.clock = clock;
+    /**
+     * The time of timestamps, ages and the Deployment controller's progress deadline; a test's
+     * {@link io.akproxy.testkit.time.ManualClock} moves it by hand ({@code advance} runs the
+     * controller's deadline checks). Default: real time.
+     */
+    public Builder scheduler(Scheduler scheduler) {
+      this.scheduler = scheduler;
       return this;
     }
 

@@ -3,6 +3,7 @@ package io.akproxy.testkit.kube;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.akproxy.testkit.time.ManualClock;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
@@ -15,12 +16,12 @@ import org.junit.jupiter.api.Test;
 /** The Deployment controller: pods for the template, rollouts in steps, status as it goes. */
 class DeploymentControllerTest extends ClusterTestBase {
 
-  final MutableClock clock = MutableClock.startingNow();
+  final ManualClock clock = ManualClock.startingNow();
 
   @Override
   SimulatedCluster.Builder builder() {
     return super.builder()
-        .clock(clock)
+        .scheduler(clock)
         .kubelet(Kubelet.imageNeverPulls(image -> image.endsWith(":missing")));
   }
 
