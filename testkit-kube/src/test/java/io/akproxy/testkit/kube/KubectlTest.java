@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -166,39 +167,55 @@ class KubectlTest extends ClusterTestBase {
   void watchSeesAChangeAndWaitSeesTheCondition() throws Exception {
     apply();
     setReady("False", "Reconciling");
+    Process wait =
+        kubectl.start("wait", "--for=condition=Ready", "akp/sso", "--timeout=120s", "-v=6");
     Process watch = kubectl.start("get", "akp", "sso", "-w");
-    Process wait = kubectl.start("wait", "--for=condition=Ready", "akp/sso", "--timeout=60s");
     try {
-      List<String> watched = new CopyOnWriteArrayList<>();
-      Thread reader =
-          new Thread(
-              () -> {
-                try (BufferedReader out =
-                    new BufferedReader(
-                        new InputStreamReader(watch.getInputStream(), StandardCharsets.UTF_8))) {
-                  String line;
-                  while ((line = out.readLine()) != null) {
-                    watched.add(line);
-                  }
-                } catch (java.io.IOException e) {
-                  // The process was stopped.
-                }
-              });
-      reader.start();
+      List<String> watched = lines(watch.getInputStream());
+      List<String> waitOut = lines(wait.getInputStream());
+      List<String> waitLog = lines(wait.getErrorStream());
       await().atMost(WAIT).until(() -> watched.stream().anyMatch(l -> l.contains("False")));
-      // kubectl wait has listed and is watching by now or will list the change itself.
+      // Both are watching the object (kubectl pins it with a field selector) before it changes.
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .until(
+              () ->
+                  cluster.requests().all().stream()
+                          .filter(r -> r.userAgent().startsWith("kubectl"))
+                          .filter(RecordedRequest::isWatch)
+                          .filter(r -> r.query().contains("metadata.name%3Dsso"))
+                          .count()
+                      >= 2);
       setReady("True", "Ready");
       await().atMost(WAIT).until(() -> watched.stream().anyMatch(l -> l.contains("True")));
-      assertThat(wait.waitFor(60, TimeUnit.SECONDS)).isTrue();
-      String waited = new String(wait.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertThat(wait.exitValue())
-          .as(waited + new String(wait.getErrorStream().readAllBytes(), StandardCharsets.UTF_8))
-          .isZero();
-      assertThat(waited).contains("condition met");
+      assertThat(wait.waitFor(90, TimeUnit.SECONDS)).as("kubectl wait: %s", waitLog).isTrue();
+      assertThat(wait.exitValue()).as("kubectl wait: %s", waitLog).isZero();
+      await().atMost(WAIT).until(() -> waitOut.stream().anyMatch(l -> l.contains("condition met")));
     } finally {
       watch.destroy();
       wait.destroy();
     }
+  }
+
+  /** Collects a process's output lines as they come, so its pipe never fills. */
+  static List<String> lines(java.io.InputStream stream) {
+    List<String> lines = new CopyOnWriteArrayList<>();
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader in =
+                  new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                  lines.add(line);
+                }
+              } catch (java.io.IOException e) {
+                // The process was stopped.
+              }
+            });
+    reader.setDaemon(true);
+    reader.start();
+    return lines;
   }
 
   @Test
