@@ -24,6 +24,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -101,7 +102,11 @@ public class AuthentikProxyReconciler implements Reconciler<AuthentikProxy> {
   private final EventRecorder events;
   private final KubernetesSerialization serialization = new KubernetesSerialization();
 
+  /** Informers list in pages of this many: no single huge list of a busy namespace's Secrets. */
+  static final long LIST_LIMIT = 500;
+
   private volatile InformerEventSource<Secret, AuthentikProxy> secrets;
+  private volatile SecretStore secretStore;
   private volatile InformerEventSource<Service, AuthentikProxy> upstreamServices;
 
   /**
@@ -124,11 +129,13 @@ public class AuthentikProxyReconciler implements Reconciler<AuthentikProxy> {
     IndexerResourceCache<AuthentikProxy> primaries = context.getPrimaryCache();
     primaries.addIndexer(SECRET_INDEX, AuthentikProxyReconciler::secretKeys);
     primaries.addIndexer(SERVICE_INDEX, AuthentikProxyReconciler::serviceKeys);
+    secretStore = new SecretStore(key -> !primaries.byIndex(SECRET_INDEX, key).isEmpty());
     secrets =
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(Secret.class, AuthentikProxy.class)
                 .withName(SECRETS)
-                .withItemStore(new SecretStore())
+                .withInformerListLimit(LIST_LIMIT)
+                .withItemStore(secretStore)
                 .withSecondaryToPrimaryMapper(s -> referrers(primaries, SECRET_INDEX, s))
                 .build(),
             context);
@@ -136,6 +143,7 @@ public class AuthentikProxyReconciler implements Reconciler<AuthentikProxy> {
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(Service.class, AuthentikProxy.class)
                 .withName(UPSTREAM_SERVICES)
+                .withInformerListLimit(LIST_LIMIT)
                 .withSecondaryToPrimaryMapper(s -> referrers(primaries, SERVICE_INDEX, s))
                 .build(),
             context);
@@ -147,7 +155,12 @@ public class AuthentikProxyReconciler implements Reconciler<AuthentikProxy> {
       AuthentikProxy proxy, Context<AuthentikProxy> context) {
     Instant now = clock.instant();
     Assessment assessment =
-        Assessment.of(proxy, facts(proxy), settings.defaultImage(), settings.clusterDomain(), now);
+        Assessment.of(
+            proxy,
+            facts(proxy, context.getClient()),
+            settings.defaultImage(),
+            settings.clusterDomain(),
+            now);
     if (assessment.children().isPresent()) {
       ReconcileChildren.put(context, assessment.children().get());
       context
@@ -188,18 +201,34 @@ public class AuthentikProxyReconciler implements Reconciler<AuthentikProxy> {
   }
 
   /** The referenced objects, from the informers' caches. */
-  private ClusterFacts facts(AuthentikProxy proxy) {
+  private ClusterFacts facts(AuthentikProxy proxy, KubernetesClient client) {
     String namespace = proxy.getMetadata().getNamespace();
     Optional<Secret> tls =
         Optional.ofNullable(SpecDefaults.tlsSecretName(proxy))
-            .flatMap(name -> secrets.get(new ResourceID(name, namespace)));
+            .flatMap(name -> secret(client, namespace, name));
     Optional<Secret> ca =
-        SpecDefaults.caSecretName(proxy)
-            .flatMap(name -> secrets.get(new ResourceID(name, namespace)));
+        SpecDefaults.caSecretName(proxy).flatMap(name -> secret(client, namespace, name));
     Optional<Service> service =
         Optional.ofNullable(SpecDefaults.upstream(proxy).service)
             .flatMap(ref -> upstreamServices.get(new ResourceID(ref.name, namespace)));
     return new ClusterFacts(tls, ca, service);
+  }
+
+  /**
+   * A referenced Secret: from the cache once it is kept whole; on its first reference (the cache
+   * held only a stub, see {@link SecretStore}) fetched once from the API server.
+   */
+  private Optional<Secret> secret(KubernetesClient client, String namespace, String name) {
+    Optional<Secret> cached = secrets.get(new ResourceID(name, namespace));
+    if (cached.isEmpty() || secretStore.isWhole(key(namespace, name))) {
+      return cached;
+    }
+    Secret fetched = client.secrets().inNamespace(namespace).withName(name).get();
+    if (fetched == null) {
+      return Optional.empty();
+    }
+    secretStore.remember(fetched);
+    return Optional.of(SecretStore.lean(fetched));
   }
 
   /**

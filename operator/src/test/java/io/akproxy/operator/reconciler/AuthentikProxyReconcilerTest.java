@@ -118,6 +118,25 @@ class AuthentikProxyReconcilerTest extends OperatorTestBase {
   }
 
   @Test
+  void theSecretAndServiceInformersListInPages() {
+    // start() returned once every informer listed: their first requests are in.
+    List<String> requests = cluster.operatorRequests();
+    for (String resource : List.of("secrets", "services")) {
+      String collection = "GET /api/v1/namespaces/" + NS + "/" + resource + "?";
+      // Every list of every Secret (or Service) in the namespace, not the children's informers.
+      List<String> lists =
+          requests.stream()
+              .filter(r -> r.startsWith(collection))
+              .filter(r -> !r.contains("watch=true") && !r.contains("labelSelector"))
+              .toList();
+      assertThat(lists).as("lists of every %s", resource).isNotEmpty();
+      assertThat(lists)
+          .as("lists of every %s, paged", resource)
+          .allSatisfy(r -> assertThat(r).contains("limit=500"));
+    }
+  }
+
+  @Test
   void aReconcileWithNothingChangedWritesNothingEvenAfterTheServerAddedItsDefaults() {
     createSecretServiceAndProxy();
     awaitReady();
