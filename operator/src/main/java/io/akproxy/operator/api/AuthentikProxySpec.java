@@ -96,6 +96,9 @@ public class AuthentikProxySpec {
   @JsonPropertyDescription("WebSocket tunnels (/ws/client/, outposts).")
   public WebSocketSpec websocket;
 
+  @JsonPropertyDescription("How a proxy pod stops, so rollouts and scale-downs drop no request.")
+  public ShutdownSpec shutdown;
+
   @Default("" + DEFAULT_REPLICAS)
   @Min(0)
   @Max(100)

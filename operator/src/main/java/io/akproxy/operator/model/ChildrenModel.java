@@ -141,35 +141,11 @@ public final class ChildrenModel {
 
   /**
    * The pod-template annotation that carries the settings the runtime can only apply when its
-   * listeners open (the runtime's {@code ConfigChanges.RESTART_ONLY}): changing one of them rolls
-   * the pods, while everything else in proxy.json is reloaded live and leaves the template alone.
+   * listeners open, as proxy-config lists them once for both sides ({@link
+   * io.akproxy.config.RestartOnlySettings}): changing one of them rolls the pods, while everything
+   * else in proxy.json is reloaded live and leaves the template alone.
    */
   public static final String LISTENER_SETTINGS_ANNOTATION = "akproxy.io/listener-settings";
-
-  static String listenerSettings(ProxyConfig config) {
-    var listeners = config.listeners();
-    var limits = config.limits();
-    return "https="
-        + listeners.https().port()
-        + " http="
-        + (listeners.http().redirectToHttps() ? listeners.http().port() : "off")
-        + " admin="
-        + listeners.admin().port()
-        + " http2="
-        + config.tls().http2()
-        + " proxyProtocol="
-        + config.forwarding().proxyProtocol()
-        + " limits="
-        + limits.maxHeaderBytes()
-        + "/"
-        + limits.maxRequestLineBytes()
-        + "/"
-        + limits.headerTimeoutSeconds()
-        + "/"
-        + limits.idleTimeoutSeconds()
-        + "/"
-        + limits.http2MaxConcurrentStreams();
-  }
 
   public static Deployment deployment(
       AuthentikProxy proxy, String defaultImage, ProxyConfig config) {
@@ -177,7 +153,7 @@ public final class ChildrenModel {
     Integer replicas =
         SpecDefaults.autoscaling(proxy).isPresent() ? null : SpecDefaults.replicas(proxy);
     Map<String, String> podAnnotations = new LinkedHashMap<>(SpecDefaults.podAnnotations(proxy));
-    podAnnotations.put(LISTENER_SETTINGS_ANNOTATION, listenerSettings(config));
+    podAnnotations.put(LISTENER_SETTINGS_ANNOTATION, config.restartOnly().render());
     return new DeploymentBuilder()
         .withMetadata(metadata(proxy))
         .withNewSpec()
@@ -237,7 +213,7 @@ public final class ChildrenModel {
         .withAutomountServiceAccountToken(false)
         // The proxy needs no Service environment variables; they only leak cluster layout.
         .withEnableServiceLinks(false)
-        .withTerminationGracePeriodSeconds((long) shutdown.gracePeriodSeconds() + 5)
+        .withTerminationGracePeriodSeconds(terminationGracePeriodSeconds(shutdown))
         .withNewSecurityContext()
         .withRunAsNonRoot(true)
         .withRunAsUser(RUNTIME_UID)
@@ -254,6 +230,19 @@ public final class ChildrenModel {
         .withAffinity(spec.affinity)
         .withTopologySpreadConstraints(topologySpread(proxy))
         .build();
+  }
+
+  /** Beyond the runtime's own delay and drain: time to log, flush and exit before SIGKILL. */
+  static final int TERMINATION_MARGIN_SECONDS = 5;
+
+  /**
+   * How long the kubelet waits after SIGTERM before it kills the pod: the runtime keeps serving for
+   * the shutdown delay, then drains for its grace period; a kill before that drops requests.
+   */
+  static long terminationGracePeriodSeconds(Shutdown shutdown) {
+    return (long) shutdown.delaySeconds()
+        + shutdown.gracePeriodSeconds()
+        + TERMINATION_MARGIN_SECONDS;
   }
 
   static Container container(AuthentikProxy proxy, String defaultImage) {

@@ -3,6 +3,7 @@ package io.akproxy.operator.model;
 import io.akproxy.config.Forwarding;
 import io.akproxy.config.Listeners;
 import io.akproxy.config.ProxyConfig;
+import io.akproxy.config.Shutdown;
 import io.akproxy.config.Tls;
 import io.akproxy.config.Upstream;
 import io.akproxy.config.WebSocketSettings;
@@ -27,7 +28,11 @@ public final class ProxyConfigFactory {
         new Listeners(
             listeners.bindAddress(),
             listeners.https(),
-            new Listeners.Http(listeners.http().port(), SpecDefaults.httpRedirect(proxy)),
+            // The redirect names the port clients reach: the Service's, not the container's.
+            new Listeners.Http(
+                listeners.http().port(),
+                SpecDefaults.httpRedirect(proxy),
+                SpecDefaults.serviceHttpsPort(proxy)),
             listeners.admin());
     HstsSpec hsts = SpecDefaults.hsts(proxy);
     Tls tls =
@@ -49,7 +54,6 @@ public final class ProxyConfigFactory {
                 SpecDefaults.keepAlive(proxy), defaultUpstream.keepAlive().idleTimeoutSeconds()),
             SpecDefaults.connectTimeoutSeconds(proxy),
             SpecDefaults.responseTimeoutSeconds(proxy));
-    WebSocketSettings websocket = defaults.websocket();
     return defaults
         .withListeners(listeners)
         .withTls(tls)
@@ -61,7 +65,11 @@ public final class ProxyConfigFactory {
         .withWebsocket(
             new WebSocketSettings(
                 SpecDefaults.websocketIdleTimeoutSeconds(proxy),
-                websocket.maxFrameBytes(),
-                websocket.maxMessageBytes()));
+                SpecDefaults.websocketMaxFrameBytes(proxy),
+                SpecDefaults.websocketMaxMessageBytes(proxy)))
+        .withShutdown(
+            new Shutdown(
+                SpecDefaults.shutdownDelaySeconds(proxy),
+                defaults.shutdown().gracePeriodSeconds()));
   }
 }

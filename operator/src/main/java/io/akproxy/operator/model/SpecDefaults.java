@@ -6,6 +6,7 @@ import io.akproxy.operator.api.AutoscalingSpec;
 import io.akproxy.operator.api.HstsSpec;
 import io.akproxy.operator.api.ServiceSpec;
 import io.akproxy.operator.api.ServiceType;
+import io.akproxy.operator.api.ShutdownSpec;
 import io.akproxy.operator.api.TlsVersion;
 import io.akproxy.operator.api.UpstreamSpec;
 import io.akproxy.operator.api.UpstreamTlsSpec;
@@ -48,6 +49,27 @@ public final class SpecDefaults {
     return ws == null || ws.idleTimeoutSeconds == null
         ? WebSocketSpec.DEFAULT_IDLE_TIMEOUT_SECONDS
         : ws.idleTimeoutSeconds;
+  }
+
+  public static int websocketMaxFrameBytes(AuthentikProxy proxy) {
+    WebSocketSpec ws = spec(proxy).websocket;
+    return ws == null || ws.maxFrameBytes == null
+        ? WebSocketSpec.DEFAULT_MAX_FRAME_BYTES
+        : ws.maxFrameBytes;
+  }
+
+  public static int websocketMaxMessageBytes(AuthentikProxy proxy) {
+    WebSocketSpec ws = spec(proxy).websocket;
+    return ws == null || ws.maxMessageBytes == null
+        ? WebSocketSpec.DEFAULT_MAX_MESSAGE_BYTES
+        : ws.maxMessageBytes;
+  }
+
+  public static int shutdownDelaySeconds(AuthentikProxy proxy) {
+    ShutdownSpec shutdown = spec(proxy).shutdown;
+    return shutdown == null || shutdown.delaySeconds == null
+        ? ShutdownSpec.DEFAULT_DELAY_SECONDS
+        : shutdown.delaySeconds;
   }
 
   public static int replicas(AuthentikProxy proxy) {

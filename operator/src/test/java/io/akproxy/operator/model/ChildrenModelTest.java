@@ -168,6 +168,25 @@ class ChildrenModelTest {
   }
 
   @Test
+  void theKubeletWaitsForTheShutdownDelayAndTheDrainBeforeItKillsAPod() {
+    for (Integer delay : new Integer[] {null, 0, 20, 300}) {
+      AuthentikProxy proxy = proxy();
+      if (delay != null) {
+        proxy.getSpec().shutdown = new io.akproxy.operator.api.ShutdownSpec();
+        proxy.getSpec().shutdown.delaySeconds = delay;
+      }
+      ProxyConfig config = ProxyConfigFactory.build(proxy, UPSTREAM);
+      var shutdown = config.shutdown();
+      assertThat(shutdown.delaySeconds()).isEqualTo(delay == null ? 10 : delay);
+      assertThat(template(proxy).getSpec().getTerminationGracePeriodSeconds())
+          .as(
+              "delay %s s, then %s s to drain",
+              shutdown.delaySeconds(), shutdown.gracePeriodSeconds())
+          .isGreaterThan((long) shutdown.delaySeconds() + shutdown.gracePeriodSeconds());
+    }
+  }
+
+  @Test
   void listenerLevelChangesRollThePodsSinceTheRuntimeCannotReloadThem() {
     String before = JSON.asJson(template(proxy()));
     List<Consumer<AuthentikProxy>> listenerLevel =

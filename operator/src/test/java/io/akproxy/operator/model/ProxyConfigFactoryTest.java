@@ -12,6 +12,8 @@ import io.akproxy.operator.TestResources;
 import io.akproxy.operator.api.AuthentikProxy;
 import io.akproxy.operator.api.AuthentikProxySpec;
 import io.akproxy.operator.api.HstsSpec;
+import io.akproxy.operator.api.ServiceSpec;
+import io.akproxy.operator.api.ShutdownSpec;
 import io.akproxy.operator.api.TlsVersion;
 import io.akproxy.operator.api.UpstreamSpec;
 import io.akproxy.operator.api.UpstreamTlsSpec;
@@ -56,6 +58,30 @@ class ProxyConfigFactoryTest {
         .isEqualTo(WebSocketSettings.defaults().idleTimeoutSeconds());
     assertThat(AuthentikProxySpec.DEFAULT_PATH).isEqualTo(ProxyConfig.DEFAULT_PATH_PREFIX);
     assertThat(TlsVersion.TLS_1_3.value()).isEqualTo(defaults.tls().minVersion());
+    assertThat(WebSocketSpec.DEFAULT_MAX_FRAME_BYTES)
+        .isEqualTo(defaults.websocket().maxFrameBytes())
+        .isEqualTo(16 * 1024 * 1024);
+    assertThat(WebSocketSpec.DEFAULT_MAX_MESSAGE_BYTES)
+        .isEqualTo(defaults.websocket().maxMessageBytes())
+        .isEqualTo(16 * 1024 * 1024);
+    assertThat(ShutdownSpec.DEFAULT_DELAY_SECONDS)
+        .isEqualTo(defaults.shutdown().delaySeconds())
+        .isEqualTo(10);
+    assertThat(ServiceSpec.DEFAULT_HTTPS_PORT)
+        .isEqualTo(defaults.listeners().http().redirectPort())
+        .isEqualTo(443);
+  }
+
+  @Test
+  void theRedirectNamesTheServicesHttpsPortNotTheContainers() {
+    AuthentikProxy proxy = TestResources.proxy("authentik", "sso");
+    assertThat(ProxyConfigFactory.build(proxy, UPSTREAM).listeners().http().redirectPort())
+        .isEqualTo(443);
+    proxy.getSpec().service = new ServiceSpec();
+    proxy.getSpec().service.httpsPort = 8443;
+    ProxyConfig config = ProxyConfigFactory.build(proxy, UPSTREAM);
+    assertThat(config.listeners().http().redirectPort()).isEqualTo(8443);
+    assertThat(ConfigParser.parse(config.render())).isEqualTo(config);
   }
 
   @Test
@@ -69,6 +95,10 @@ class ProxyConfigFactoryTest {
     spec.proxyProtocol = true;
     spec.websocket = new WebSocketSpec();
     spec.websocket.idleTimeoutSeconds = 900;
+    spec.websocket.maxFrameBytes = 1024 * 1024;
+    spec.websocket.maxMessageBytes = 64 * 1024 * 1024;
+    spec.shutdown = new ShutdownSpec();
+    spec.shutdown.delaySeconds = 20;
     spec.tls.minVersion = TlsVersion.TLS_1_2;
     spec.tls.http2 = false;
     spec.tls.hsts = new HstsSpec();
@@ -91,6 +121,9 @@ class ProxyConfigFactoryTest {
     assertThat(config.forwarding().trustedProxyCidrs()).containsExactly("10.0.0.0/8", "fd00::/8");
     assertThat(config.forwarding().proxyProtocol()).isTrue();
     assertThat(config.websocket().idleTimeoutSeconds()).isEqualTo(900);
+    assertThat(config.websocket().maxFrameBytes()).isEqualTo(1024 * 1024);
+    assertThat(config.websocket().maxMessageBytes()).isEqualTo(64 * 1024 * 1024);
+    assertThat(config.shutdown().delaySeconds()).isEqualTo(20);
     assertThat(config.tls().minVersion()).isEqualTo("TLSv1.2");
     assertThat(config.tls().http2()).isFalse();
     assertThat(config.tls().hsts().headerValue())
