@@ -48,6 +48,13 @@ public final class MockCluster implements AutoCloseable {
     testClient = new KubernetesClientBuilder().withConfig(testConfig).build();
   }
 
+  /** Another client as the operator's (not the test's User-Agent), for the caller to close. */
+  public KubernetesClient newOperatorClient() {
+    return new KubernetesClientBuilder()
+        .withConfig(new ConfigBuilder(operatorClient.getConfiguration()).build())
+        .build();
+  }
+
   /**
    * Stops the server, dropping every connection and watch, and starts it again on the same port
    * with the same objects: what clients see when an API server restarts.

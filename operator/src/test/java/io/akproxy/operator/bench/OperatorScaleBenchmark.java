@@ -18,8 +18,11 @@ import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.stream.Collectors;
 
 /**
  * {@code make bench-operator}: many AuthentikProxy resources on fabric8's mock API server, with
@@ -37,8 +40,6 @@ public final class OperatorScaleBenchmark {
     try (MockCluster cluster = new MockCluster()) {
       KubernetesClient kube = cluster.testClient;
       UnrelatedSecrets.create(kube, NS, unrelatedSecrets);
-      // The mock server keeps every object in this JVM: the operator's share is the difference.
-      long heapBefore = heapAfterGc();
       kube.resource(TestResources.authentikService(NS)).create();
       kube.resource(
               TestCertificates.tlsSecret(
@@ -51,12 +52,11 @@ public final class OperatorScaleBenchmark {
           kube.apps().deployments().inNamespace(NS).inform(markAvailable(kube, kubelet));
 
       ResyncCounter reconciles = new ResyncCounter();
+      // The operator's own client: closing it after the run releases what its HTTP layer holds.
+      KubernetesClient operatorClient = cluster.newOperatorClient();
       AkproxyOperator operator =
           new AkproxyOperator(
-              cluster.operatorClient,
-              OperatorSettings.forNamespaces(NS),
-              Clock.systemUTC(),
-              reconciles);
+              operatorClient, OperatorSettings.forNamespaces(NS), Clock.systemUTC(), reconciles);
       operator.start();
       cluster.operatorRequests();
 
@@ -71,10 +71,20 @@ public final class OperatorScaleBenchmark {
       List<String> requests = cluster.operatorRequests();
       long writes = requests.stream().filter(OperatorScaleBenchmark::isWrite).count();
 
-      long heap = heapAfterGc() - heapBefore;
+      Map<String, Long> reads =
+          requests.stream()
+              .filter(r -> !isWrite(r))
+              .collect(
+                  Collectors.groupingBy(
+                      OperatorScaleBenchmark::resource, TreeMap::new, Collectors.counting()));
 
+      // The mock server, its stored objects and the JVM's own share live in this JVM too: the
+      // operator's share is what stopping it (and closing its client) frees.
       awaitQuiet(reconciles);
+      long heapRunning = heapAfterGc();
       operator.stop();
+      operatorClient.close();
+      long heap = heapRunning - heapAfterGc();
       ResyncCounter resynced = new ResyncCounter();
       AkproxyOperator restarted =
           new AkproxyOperator(
@@ -104,8 +114,9 @@ public final class OperatorScaleBenchmark {
       System.out.printf(
           "  API requests per resource     %8.1f  (%d requests, %d writes)%n",
           requests.size() / (double) count, requests.size(), writes);
+      System.out.printf("  reads by resource             %s%n", reads);
       System.out.printf(
-          "  operator heap after GC        %8.1f MiB  (JVM heap minus the mock server's before start)%n",
+          "  operator heap after GC        %8.1f MiB  (heap freed by stopping the operator)%n",
           heap / 1024.0 / 1024.0);
       System.out.printf(
           "  full no-op resync             %8.1f s, %d writes (target 0)%n",
@@ -131,6 +142,17 @@ public final class OperatorScaleBenchmark {
       seen = reconciles.finished();
       Thread.sleep(1000);
     } while (reconciles.finished() != seen);
+  }
+
+  /** "GET secrets" for "GET /api/v1/namespaces/ns/secrets/name?...". */
+  private static String resource(String request) {
+    String[] path = request.substring(request.indexOf(' ') + 1).split("[/?]");
+    int namespaces = java.util.Arrays.asList(path).indexOf("namespaces");
+    String resource =
+        namespaces >= 0 && path.length > namespaces + 2
+            ? path[namespaces + 2]
+            : path[path.length - 1];
+    return request.substring(0, request.indexOf(' ')) + " " + resource;
   }
 
   private static boolean isWrite(String request) {
