@@ -1,7 +1,7 @@
 package io.akproxy.operator;
 
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -18,7 +18,7 @@ public final class Main {
 
   public static void main(String[] args) throws IOException {
     OperatorSettings settings = OperatorSettings.fromEnvironment(System.getenv());
-    KubernetesClient client = new KubernetesClientBuilder().build();
+    KubernetesClient client = ApiClient.create(new ConfigBuilder());
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     AkproxyOperator operator =
         new AkproxyOperator(

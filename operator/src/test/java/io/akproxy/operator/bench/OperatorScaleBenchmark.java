@@ -1,6 +1,7 @@
 package io.akproxy.operator.bench;
 
 import io.akproxy.operator.AkproxyOperator;
+import io.akproxy.operator.ApiClient;
 import io.akproxy.operator.MockCluster;
 import io.akproxy.operator.OperatorSettings;
 import io.akproxy.operator.TestCertificates;
@@ -10,6 +11,7 @@ import io.akproxy.operator.model.ConditionType;
 import io.akproxy.operator.model.StatusModel;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -37,6 +39,8 @@ public final class OperatorScaleBenchmark {
   public static void main(String[] args) throws Exception {
     int count = args.length > 0 ? Integer.parseInt(args[0]) : 200;
     int unrelatedSecrets = args.length > 1 ? Integer.parseInt(args[1]) : 0;
+    // As in production (Main): before the first HTTP client exists.
+    ApiClient.limitIdleConnections();
     try (MockCluster cluster = new MockCluster()) {
       KubernetesClient kube = cluster.testClient;
       UnrelatedSecrets.create(kube, NS, unrelatedSecrets);
@@ -52,8 +56,9 @@ public final class OperatorScaleBenchmark {
           kube.apps().deployments().inNamespace(NS).inform(markAvailable(kube, kubelet));
 
       ResyncCounter reconciles = new ResyncCounter();
-      // The operator's own client: closing it after the run releases what its HTTP layer holds.
-      KubernetesClient operatorClient = cluster.newOperatorClient();
+      // The operator's own client, as in production (Main); closed after the run.
+      KubernetesClient operatorClient =
+          ApiClient.create(new ConfigBuilder(cluster.operatorClient.getConfiguration()));
       AkproxyOperator operator =
           new AkproxyOperator(
               operatorClient, OperatorSettings.forNamespaces(NS), Clock.systemUTC(), reconciles);
@@ -81,9 +86,15 @@ public final class OperatorScaleBenchmark {
       // The mock server, its stored objects and the JVM's own share live in this JVM too: the
       // operator's share is what stopping it (and closing its client) frees.
       awaitQuiet(reconciles);
+      // Steady state: connections idle since the first lists have been closed (see Main).
+      Thread.sleep(
+          Duration.ofSeconds(Long.parseLong(ApiClient.IDLE_CONNECTION_SECONDS) + 2).toMillis());
       long heapRunning = heapAfterGc();
       operator.stop();
       operatorClient.close();
+      // Nothing may keep the stopped operator reachable, not even this frame.
+      operator = null;
+      operatorClient = null;
       long heap = heapRunning - heapAfterGc();
       ResyncCounter resynced = new ResyncCounter();
       AkproxyOperator restarted =
