@@ -71,6 +71,7 @@ public final class AkproxyOperator {
                   // A missing permission (a Role not applied, a watched namespace that does not
                   // exist) is reported on /readyz and in the log, and retried: no crash loop.
                   .withStopOnInformerErrorDuringStartup(false)
+                  .withCacheSyncTimeout(settings.cacheSyncTimeout())
                   .withMetrics(metrics);
               if (settings.leaderElection()) {
                 Duration lease = settings.leaseDuration();

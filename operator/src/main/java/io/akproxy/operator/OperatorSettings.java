@@ -29,6 +29,9 @@ import java.util.TreeSet;
  *   <li>{@code AKPROXY_LEASE_DURATION_SECONDS}: how long a lease outlives a silent leader; default
  *       15 (renewed every 2/3 of it, retried every 1/7). {@code AKPROXY_POD_NAME} (from the
  *       downward API) names this instance in the Lease; default: the host name.
+ *   <li>{@code AKPROXY_CACHE_SYNC_TIMEOUT_SECONDS}: how long start-up waits for the first list of
+ *       every watched resource before it reports the ones it cannot list on {@code /readyz}
+ *       (typically a missing permission) and keeps retrying them; default 120.
  *   <li>{@code AKPROXY_HTTP_PORT}: the port of {@code /healthz}, {@code /readyz} and {@code
  *       /metrics} (Prometheus); default {@value #DEFAULT_HTTP_PORT}; 0 picks a free one.
  * </ul>
@@ -47,7 +50,8 @@ public record OperatorSettings(
     int httpPort,
     Duration leaseDuration,
     String leaseIdentity,
-    boolean exitOnLostLease) {
+    boolean exitOnLostLease,
+    Duration cacheSyncTimeout) {
 
   public static final String ALL_NAMESPACES = "*";
   public static final String DEFAULT_RUNTIME_IMAGE = "ghcr.io/akproxy/proxy-runtime:0.1.0";
@@ -55,6 +59,7 @@ public record OperatorSettings(
   public static final String DEFAULT_CLUSTER_DOMAIN = "cluster.local";
   public static final int DEFAULT_HTTP_PORT = 8080;
   public static final Duration DEFAULT_LEASE_DURATION = Duration.ofSeconds(15);
+  public static final Duration DEFAULT_CACHE_SYNC_TIMEOUT = Duration.ofMinutes(2);
 
   public OperatorSettings {
     watchNamespaces = Set.copyOf(watchNamespaces);
@@ -62,6 +67,7 @@ public record OperatorSettings(
     Objects.requireNonNull(leaseName, "leaseName");
     Objects.requireNonNull(clusterDomain, "clusterDomain");
     Objects.requireNonNull(leaseDuration, "leaseDuration");
+    Objects.requireNonNull(cacheSyncTimeout, "cacheSyncTimeout");
     if (watchNamespaces.contains(ALL_NAMESPACES) && watchNamespaces.size() > 1) {
       throw new IllegalArgumentException(
           "AKPROXY_WATCH_NAMESPACES: * (all namespaces) cannot be combined with names");
@@ -86,7 +92,12 @@ public record OperatorSettings(
             seconds(env, "AKPROXY_LEASE_DURATION_SECONDS", DEFAULT_LEASE_DURATION.toSeconds())),
         blankToNull(env.get("AKPROXY_POD_NAME")),
         // A leader that lost its lease exits, so it can never reconcile beside the new one.
-        true);
+        true,
+        Duration.ofSeconds(
+            seconds(
+                env,
+                "AKPROXY_CACHE_SYNC_TIMEOUT_SECONDS",
+                DEFAULT_CACHE_SYNC_TIMEOUT.toSeconds())));
   }
 
   /** Settings for tests and the demo: these namespaces, no leader election, default image. */
@@ -101,7 +112,8 @@ public record OperatorSettings(
         0,
         DEFAULT_LEASE_DURATION,
         null,
-        false);
+        false,
+        DEFAULT_CACHE_SYNC_TIMEOUT);
   }
 
   public boolean watchesAllNamespaces() {
@@ -135,7 +147,8 @@ public record OperatorSettings(
         httpPort,
         leaseDuration,
         leaseIdentity,
-        exitOnLostLease);
+        exitOnLostLease,
+        cacheSyncTimeout);
   }
 
   public OperatorSettings withLeaderElection(boolean enabled) {
@@ -149,7 +162,8 @@ public record OperatorSettings(
         httpPort,
         leaseDuration,
         leaseIdentity,
-        exitOnLostLease);
+        exitOnLostLease,
+        cacheSyncTimeout);
   }
 
   /**
@@ -167,7 +181,27 @@ public record OperatorSettings(
         httpPort,
         duration,
         identity,
-        false);
+        false,
+        cacheSyncTimeout);
+  }
+
+  /**
+   * How long start-up waits for the informers' first lists; after it, an informer that cannot list
+   * yet is reported on {@code /readyz} and keeps retrying in the background.
+   */
+  public OperatorSettings withCacheSyncTimeout(Duration timeout) {
+    return new OperatorSettings(
+        watchNamespaces,
+        ownNamespace,
+        runtimeImage,
+        leaderElection,
+        leaseName,
+        clusterDomain,
+        httpPort,
+        leaseDuration,
+        leaseIdentity,
+        exitOnLostLease,
+        timeout);
   }
 
   private static String runtimeImage(Map<String, String> env) {

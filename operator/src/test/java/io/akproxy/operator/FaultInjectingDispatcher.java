@@ -27,6 +27,9 @@ public final class FaultInjectingDispatcher extends KubernetesCrudDispatcher {
 
   private volatile String minorVersion;
 
+  /** See {@link MockCluster#onOperatorRequests}. */
+  volatile MockCluster.RequestListener requestListener;
+
   /** Answers {@code GET /version} as an API server of Kubernetes 1.{@code minor}. */
   public void kubernetesVersion(String minor) {
     this.minorVersion = minor;
@@ -38,6 +41,19 @@ public final class FaultInjectingDispatcher extends KubernetesCrudDispatcher {
 
   @Override
   public MockResponse dispatch(RecordedRequest request) {
+    MockCluster.RequestListener listener = requestListener;
+    if (listener == null || MockCluster.TEST_AGENT.equals(request.getHeader("User-Agent"))) {
+      return answer(request);
+    }
+    listener.requestStarted();
+    try {
+      return answer(request);
+    } finally {
+      listener.requestFinished();
+    }
+  }
+
+  private MockResponse answer(RecordedRequest request) {
     if (minorVersion != null && request.getPath().equals("/version")) {
       return new MockResponse()
           .setResponseCode(200)

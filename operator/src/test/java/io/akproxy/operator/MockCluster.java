@@ -48,11 +48,16 @@ public final class MockCluster implements AutoCloseable {
     testClient = new KubernetesClientBuilder().withConfig(testConfig).build();
   }
 
-  /** Another client as the operator's (not the test's User-Agent), for the caller to close. */
-  public KubernetesClient newOperatorClient() {
-    return new KubernetesClientBuilder()
-        .withConfig(new ConfigBuilder(operatorClient.getConfiguration()).build())
-        .build();
+  /** Told when a request of the operator (any client but the test's) starts and ends. */
+  public interface RequestListener {
+    void requestStarted();
+
+    void requestFinished();
+  }
+
+  /** From now on, tells {@code listener} about every request of the operator. */
+  public void onOperatorRequests(RequestListener listener) {
+    dispatcher.requestListener = listener;
   }
 
   /**

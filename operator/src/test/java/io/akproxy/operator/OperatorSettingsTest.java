@@ -19,6 +19,7 @@ class OperatorSettingsTest {
     assertThat(settings.httpPort()).isEqualTo(8080);
     assertThat(settings.leaseDuration()).hasSeconds(15);
     assertThat(settings.exitOnLostLease()).isTrue();
+    assertThat(settings.cacheSyncTimeout()).hasMinutes(2);
   }
 
   @Test
@@ -34,7 +35,9 @@ class OperatorSettingsTest {
                 "AKPROXY_CLUSTER_DOMAIN", "corp.internal",
                 "AKPROXY_HTTP_PORT", "9090",
                 "AKPROXY_LEASE_DURATION_SECONDS", "30",
-                "AKPROXY_POD_NAME", "akproxy-operator-7d9f"));
+                "AKPROXY_POD_NAME", "akproxy-operator-7d9f",
+                "AKPROXY_CACHE_SYNC_TIMEOUT_SECONDS", "300"));
+    assertThat(settings.cacheSyncTimeout()).hasSeconds(300);
     assertThat(settings.namespacesToWatch("default")).containsExactlyInAnyOrder("authentik", "sso");
     assertThat(settings.ownNamespace("default")).isEqualTo("akproxy-system");
     assertThat(settings.runtimeImage()).isEqualTo("registry.example/akproxy:2");

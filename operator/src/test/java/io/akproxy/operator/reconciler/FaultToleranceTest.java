@@ -66,6 +66,7 @@ class FaultToleranceTest extends OperatorTestBase {
     cluster.operatorWrites();
 
     ReconcileCounter restarted = new ReconcileCounter();
+    cluster.onOperatorRequests(restarted);
     operator =
         new AkproxyOperator(
             cluster.operatorClient,

@@ -14,11 +14,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * What the operator logs and reports about a resource names it, and never carries key material,
  * even when the key is the problem.
  */
+@Isolated("captures System.err, where every test's operator logs")
 class LogHygieneTest extends OperatorTestBase {
 
   @Test

@@ -26,8 +26,14 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
-/** One operator on a fresh mock API server per test, and what tests do to them. */
+/**
+ * One operator on a fresh mock API server per test, and what tests do to them. Tests share nothing,
+ * so they run side by side.
+ */
+@Execution(ExecutionMode.CONCURRENT)
 abstract class OperatorTestBase {
 
   static final String NS = "authentik";
@@ -44,6 +50,7 @@ abstract class OperatorTestBase {
   @BeforeEach
   void start() {
     cluster = new MockCluster();
+    cluster.onOperatorRequests(reconciles);
     kube = cluster.testClient;
     operator =
         new AkproxyOperator(

@@ -94,7 +94,8 @@ class RbacTest {
               0,
               Duration.ofSeconds(5),
               "rbac-test",
-              false);
+              false,
+              OperatorSettings.DEFAULT_CACHE_SYNC_TIMEOUT);
       AkproxyOperator operator =
           new AkproxyOperator(cluster.operatorClient, settings, Clock.systemUTC(), reconciles);
       try {

@@ -2,6 +2,7 @@ package io.akproxy.operator.reconciler;
 
 import static org.awaitility.Awaitility.await;
 
+import io.akproxy.operator.MockCluster;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import io.javaoperatorsdk.operator.api.reconciler.RetryInfo;
@@ -12,35 +13,71 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Counts reconciles as they start, finish and fail, so a test can wait for one instead of sleeping,
- * and a throw-and-retry loop shows up as clearly as a loop of successful reconciles.
+ * and a throw-and-retry loop shows up as clearly as a loop of successful reconciles. Registered
+ * with the mock API server too ({@link MockCluster#onOperatorRequests}), it knows when the operator
+ * last did anything at all: "quiet" is measured from the last event, not waited for blindly.
  */
-class ReconcileCounter implements Metrics {
+class ReconcileCounter implements Metrics, MockCluster.RequestListener {
 
-  /** How long nothing must have started, finished or failed before the operator counts as idle. */
-  static final Duration QUIET = Duration.ofSeconds(2);
+  /**
+   * How long after its last reconcile or request the operator counts as idle: longer than the first
+   * retry of a failed reconcile (500 ms) and than the trip of its own write back through a watch,
+   * which would queue the next reconcile.
+   */
+  static final Duration QUIET = Duration.ofMillis(700);
 
   private final AtomicInteger started = new AtomicInteger();
   private final AtomicInteger finished = new AtomicInteger();
   private final AtomicInteger failed = new AtomicInteger();
+  private final AtomicInteger executing = new AtomicInteger();
+  private final AtomicInteger requests = new AtomicInteger();
   private final AtomicLong lastActivity = new AtomicLong(System.nanoTime());
 
   @Override
   public void reconcileCustomResource(
       HasMetadata resource, RetryInfo retryInfo, Map<String, Object> metadata) {
     started.incrementAndGet();
-    lastActivity.set(System.nanoTime());
+    touch();
+  }
+
+  @Override
+  public void reconciliationExecutionStarted(HasMetadata resource, Map<String, Object> metadata) {
+    executing.incrementAndGet();
+    touch();
+  }
+
+  @Override
+  public void reconciliationExecutionFinished(HasMetadata resource, Map<String, Object> metadata) {
+    executing.decrementAndGet();
+    touch();
   }
 
   @Override
   public void finishedReconciliation(HasMetadata resource, Map<String, Object> metadata) {
     finished.incrementAndGet();
-    lastActivity.set(System.nanoTime());
+    touch();
   }
 
   @Override
   public void failedReconciliation(
       HasMetadata resource, Exception exception, Map<String, Object> metadata) {
     failed.incrementAndGet();
+    touch();
+  }
+
+  @Override
+  public void requestStarted() {
+    requests.incrementAndGet();
+    touch();
+  }
+
+  @Override
+  public void requestFinished() {
+    requests.decrementAndGet();
+    touch();
+  }
+
+  private void touch() {
     lastActivity.set(System.nanoTime());
   }
 
@@ -56,9 +93,10 @@ class ReconcileCounter implements Metrics {
     return failed.get();
   }
 
-  /** Whether no reconcile is running and none started, finished or failed for {@code quiet}. */
+  /** Whether no reconcile or request is running and the last one ended {@code quiet} ago. */
   boolean quietFor(Duration quiet) {
-    return started.get() == finished.get() + failed.get()
+    return executing.get() == 0
+        && requests.get() == 0
         && System.nanoTime() - lastActivity.get() >= quiet.toNanos();
   }
 
@@ -69,7 +107,8 @@ class ReconcileCounter implements Metrics {
   void awaitQuiet() {
     await()
         .atMost(OperatorTestBase.WAIT)
-        .pollInterval(Duration.ofMillis(100))
+        .pollDelay(Duration.ZERO)
+        .pollInterval(Duration.ofMillis(50))
         .until(() -> quietFor(QUIET));
   }
 }

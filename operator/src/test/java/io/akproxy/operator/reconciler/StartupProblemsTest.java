@@ -24,7 +24,9 @@ class StartupProblemsTest {
       AkproxyOperator operator =
           new AkproxyOperator(
               cluster.operatorClient,
-              OperatorSettings.forNamespaces("authentik"),
+              // Start-up stops waiting for the list it cannot make after 2 s, not 2 minutes.
+              OperatorSettings.forNamespaces("authentik")
+                  .withCacheSyncTimeout(Duration.ofSeconds(2)),
               Clock.systemUTC(),
               new ReconcileCounter());
       try {
