@@ -4,6 +4,7 @@ import io.akproxy.operator.reconciler.AuthentikProxyReconciler;
 import io.akproxy.operator.reconciler.EventRecorder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.VersionInfo;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +46,8 @@ public final class AkproxyOperator {
   private final Operator operator;
   private final KubernetesClient client;
   private final Set<String> namespaces;
+  private final AtomicBoolean lostLease = new AtomicBoolean();
+  private final AtomicBoolean stopping = new AtomicBoolean();
 
   public AkproxyOperator(KubernetesClient client, OperatorSettings settings) {
     this(client, settings, Clock.systemUTC(), Metrics.NOOP);
@@ -83,7 +87,7 @@ public final class AkproxyOperator {
                         lease.multipliedBy(2).dividedBy(3),
                         lease.dividedBy(7),
                         settings.leaseIdentity(),
-                        null,
+                        new LeaderCallbacks(() -> {}, this::onLeaseLost, leader -> {}),
                         settings.exitOnLostLease()));
               }
             });
@@ -92,7 +96,8 @@ public final class AkproxyOperator {
             new AuthentikProxyReconciler.ReconcilerSettings(
                 settings.runtimeImage(), settings.clusterDomain()),
             clock,
-            new EventRecorder(client, clock));
+            new EventRecorder(client, clock),
+            () -> !lostLease.get());
     operator.register(
         reconciler,
         override -> {
@@ -124,12 +129,31 @@ public final class AkproxyOperator {
   }
 
   public void stop() {
+    stopping.set(true);
     operator.stop();
   }
 
-  /** Whether the operator runs: started and not stopped (liveness). */
+  /**
+   * This instance no longer holds the Lease (a renewal failed until its deadline): another instance
+   * may take over at any moment, so this one must never reconcile again. In production the process
+   * exits (AKPROXY's default; Kubernetes restarts it as a standby); where several instances share
+   * one process (tests, the demo) it stops reconciling at once and stops itself. JOSDK alone would
+   * only log "Stopped leading" and keep reconciling beside the new leader.
+   */
+  private void onLeaseLost() {
+    if (stopping.get()) {
+      return; // stopping on purpose: the Lease ends with it
+    }
+    lostLease.set(true);
+    LOG.error("lost the leader-election Lease: this instance stops reconciling and shuts down");
+    Thread stopper = new Thread(this::stop, "akproxy-lost-lease");
+    stopper.setDaemon(true);
+    stopper.start();
+  }
+
+  /** Whether the operator runs: started, not stopped, still entitled to reconcile (liveness). */
   public boolean isLive() {
-    return operator.getRuntimeInfo().isStarted();
+    return operator.getRuntimeInfo().isStarted() && !lostLease.get();
   }
 
   /** Whether the operator reconciles with synced, healthy informers (readiness). */
@@ -143,6 +167,9 @@ public final class AkproxyOperator {
    * namespace that does not exist), by resource and namespace.
    */
   public Optional<String> readiness() {
+    if (lostLease.get()) {
+      return Optional.of("lost the leader-election Lease; shutting down");
+    }
     if (versionProblem.isPresent()) {
       return versionProblem;
     }

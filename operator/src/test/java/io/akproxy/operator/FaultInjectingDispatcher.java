@@ -27,6 +27,9 @@ public final class FaultInjectingDispatcher extends KubernetesCrudDispatcher {
 
   private volatile String minorVersion;
 
+  /** "User-Agent METHOD path" of every request, for {@link MockCluster#writesBy}. */
+  final java.util.Queue<String> recorded = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
   /** See {@link MockCluster#onOperatorRequests}. */
   volatile MockCluster.RequestListener requestListener;
 
@@ -41,6 +44,8 @@ public final class FaultInjectingDispatcher extends KubernetesCrudDispatcher {
 
   @Override
   public MockResponse dispatch(RecordedRequest request) {
+    recorded.add(
+        request.getHeader("User-Agent") + " " + request.getMethod() + " " + request.getPath());
     MockCluster.RequestListener listener = requestListener;
     if (listener == null || MockCluster.TEST_AGENT.equals(request.getHeader("User-Agent"))) {
       return answer(request);

@@ -55,6 +55,31 @@ public final class MockCluster implements AutoCloseable {
     void requestFinished();
   }
 
+  private final List<KubernetesClient> extraClients =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /** A client of its own, told apart by its User-Agent ({@link #writesBy}); closed with this. */
+  public KubernetesClient newClient(String userAgent) {
+    KubernetesClient client =
+        new KubernetesClientBuilder()
+            .withConfig(
+                new ConfigBuilder(operatorClient.getConfiguration())
+                    .withUserAgent(userAgent)
+                    .build())
+            .build();
+    extraClients.add(client);
+    return client;
+  }
+
+  /** Every write the client of this User-Agent sent so far, as "METHOD path?query". */
+  public List<String> writesBy(String userAgent) {
+    return dispatcher.recorded.stream()
+        .filter(r -> r.startsWith(userAgent + " "))
+        .map(r -> r.substring(userAgent.length() + 1))
+        .filter(r -> WRITES.contains(r.substring(0, r.indexOf(' '))))
+        .toList();
+  }
+
   /** From now on, tells {@code listener} about every request of the operator. */
   public void onOperatorRequests(RequestListener listener) {
     dispatcher.requestListener = listener;
@@ -115,6 +140,7 @@ public final class MockCluster implements AutoCloseable {
 
   @Override
   public void close() {
+    extraClients.forEach(KubernetesClient::close);
     testClient.close();
     operatorClient.close();
     server.destroy();

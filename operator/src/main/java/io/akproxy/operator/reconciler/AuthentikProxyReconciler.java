@@ -45,6 +45,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -100,6 +101,7 @@ public class AuthentikProxyReconciler implements Reconciler<AuthentikProxy> {
   private final ReconcilerSettings settings;
   private final Clock clock;
   private final EventRecorder events;
+  private final BooleanSupplier mayReconcile;
   private final KubernetesSerialization serialization = new KubernetesSerialization();
 
   /** Informers list in pages of this many: no single huge list of a busy namespace's Secrets. */
@@ -113,11 +115,18 @@ public class AuthentikProxyReconciler implements Reconciler<AuthentikProxy> {
    * @param settings what the model needs from the operator's configuration
    * @param clock the time certificates are checked against
    * @param events where transitions are reported
+   * @param mayReconcile false once this instance lost its leader-election Lease: from then on a
+   *     reconcile touches nothing
    */
-  public AuthentikProxyReconciler(ReconcilerSettings settings, Clock clock, EventRecorder events) {
+  public AuthentikProxyReconciler(
+      ReconcilerSettings settings,
+      Clock clock,
+      EventRecorder events,
+      BooleanSupplier mayReconcile) {
     this.settings = settings;
     this.clock = clock;
     this.events = events;
+    this.mayReconcile = mayReconcile;
   }
 
   /** What the reconciler needs from the operator's settings. */
@@ -153,6 +162,9 @@ public class AuthentikProxyReconciler implements Reconciler<AuthentikProxy> {
   @Override
   public UpdateControl<AuthentikProxy> reconcile(
       AuthentikProxy proxy, Context<AuthentikProxy> context) {
+    if (!mayReconcile.getAsBoolean()) {
+      return UpdateControl.noUpdate();
+    }
     Instant now = clock.instant();
     Assessment assessment =
         Assessment.of(

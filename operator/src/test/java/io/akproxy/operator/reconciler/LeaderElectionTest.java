@@ -12,74 +12,66 @@ import io.akproxy.operator.api.AuthentikProxy;
 import io.akproxy.operator.model.Names;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** Two operator instances: only the Lease holder reconciles; the other takes over when it stops. */
+/**
+ * Instances that share a Lease: only its holder reconciles, the others stay idle the whole time and
+ * take over when it stops, and a holder that can no longer renew the Lease stops reconciling before
+ * anyone else may start.
+ */
 class LeaderElectionTest {
 
   private static final String NS = "authentik";
+  private static final String A = "operator-a";
+  private static final String B = "operator-b";
   private static final Duration WAIT = Duration.ofSeconds(30);
-  private static final Duration LEASE = Duration.ofSeconds(3);
+
+  /** Renewed every 4 s; a holder silent for 6 s loses it. */
+  private static final Duration LEASE = Duration.ofSeconds(6);
+
+  private static final String LEASES = "/apis/coordination.k8s.io/v1/namespaces/" + NS + "/leases";
 
   @Test
-  void onlyTheLeaderReconcilesAndTheStandbyTakesOver() {
+  void onlyTheLeaderReconcilesTheStandbyStaysIdleThroughoutAndTakesOver() {
     try (MockCluster cluster = new MockCluster()) {
       ReconcileCounter aReconciles = new ReconcileCounter();
       ReconcileCounter bReconciles = new ReconcileCounter();
-      AkproxyOperator a = instance(cluster, "operator-a", aReconciles);
-      AkproxyOperator b = instance(cluster, "operator-b", bReconciles);
+      AkproxyOperator a = instance(cluster, A, aReconciles);
+      AkproxyOperator b = instance(cluster, B, bReconciles);
       try {
         a.start();
-        await().atMost(WAIT).until(() -> "operator-a".equals(holder(cluster)));
+        await().atMost(WAIT).until(() -> A.equals(holder(cluster)));
         b.start();
+        createProxy(cluster.testClient);
+        await().atMost(WAIT).until(() -> configMap(cluster) != null);
 
-        var kube = cluster.testClient;
-        kube.resource(
-                TestCertificates.tlsSecret(
-                    NS,
-                    TestResources.TLS_SECRET,
-                    TestCertificates.issue(List.of("sso.example.com"), Duration.ofDays(30))))
-            .create();
-        kube.resource(TestResources.authentikService(NS)).create();
-        kube.resource(TestResources.proxy(NS, "sso")).create();
+        // While the leader works on a change and renews the Lease several times over, the
+        // standby reconciles nothing and writes nothing but its look at the Lease.
+        edit(cluster.testClient, p -> p.getSpec().trustedProxyCIDRs = List.of("10.0.0.0/8"));
         await()
-            .atMost(WAIT)
-            .until(
-                () -> kube.configMaps().inNamespace(NS).withName(Names.child("sso")).get() != null);
-        await().atMost(WAIT).until(() -> aReconciles.finished() > 0);
-        assertThat(bReconciles.finished()).as("the standby reconciles nothing").isZero();
+            .during(LEASE.multipliedBy(2))
+            .atMost(LEASE.multipliedBy(2).plus(WAIT))
+            .untilAsserted(
+                () -> {
+                  assertThat(bReconciles.started()).as("reconciles of the standby").isZero();
+                  assertThat(changes(cluster.writesBy(B).stream()))
+                      .as("changes written by the standby")
+                      .isEmpty();
+                });
+        assertThat(configMap(cluster)).contains("10.0.0.0/8");
+        assertThat(aReconciles.finished()).isPositive();
 
         a.stop();
-        await().atMost(WAIT).until(() -> "operator-b".equals(holder(cluster)));
-        await()
-            .atMost(WAIT)
-            .ignoreException(io.fabric8.kubernetes.client.KubernetesClientException.class)
-            .until(
-                () ->
-                    kube.resources(AuthentikProxy.class)
-                            .inNamespace(NS)
-                            .withName("sso")
-                            .edit(
-                                p -> {
-                                  p.getSpec().trustedProxyCIDRs = List.of("10.0.0.0/8");
-                                  return p;
-                                })
-                        != null);
-        await()
-            .atMost(WAIT)
-            .untilAsserted(
-                () ->
-                    assertThat(
-                            kube.resources(ConfigMap.class)
-                                .inNamespace(NS)
-                                .withName(Names.child("sso"))
-                                .get()
-                                .getData()
-                                .get(Names.CONFIG_KEY))
-                        .contains("10.0.0.0/8"));
+        await().atMost(WAIT).until(() -> B.equals(holder(cluster)));
+        edit(cluster.testClient, p -> p.getSpec().trustedProxyCIDRs = List.of("192.168.0.0/16"));
+        await().atMost(WAIT).until(() -> configMap(cluster).contains("192.168.0.0/16"));
         assertThat(bReconciles.finished()).isPositive();
       } finally {
         a.stop();
@@ -88,13 +80,97 @@ class LeaderElectionTest {
     }
   }
 
+  @Test
+  void aLeaderThatCannotRenewItsLeaseStopsReconcilingAtOnce() {
+    try (MockCluster cluster = new MockCluster()) {
+      ReconcileCounter reconciles = new ReconcileCounter();
+      AkproxyOperator a = instance(cluster, A, reconciles);
+      try {
+        a.start();
+        await().atMost(WAIT).until(() -> A.equals(holder(cluster)));
+        createProxy(cluster.testClient);
+        await().atMost(WAIT).until(() -> configMap(cluster) != null);
+
+        // The API server refuses every renewal: after the renew deadline the Lease is as good as
+        // lost, and another instance may take it once it expires.
+        cluster.dispatcher.failNext(Integer.MAX_VALUE, "PATCH", LEASES, 500);
+        await().atMost(WAIT).until(() -> !a.isLive());
+        assertThat(a.readiness()).hasValueSatisfying(why -> assertThat(why).contains("Lease"));
+        int writesBefore = cluster.writesBy(A).size();
+        String before = configMap(cluster);
+
+        edit(cluster.testClient, p -> p.getSpec().trustedProxyCIDRs = List.of("10.0.0.0/8"));
+        await()
+            .during(LEASE)
+            .atMost(LEASE.plus(WAIT))
+            .untilAsserted(
+                () -> {
+                  assertThat(configMap(cluster)).as("proxy.json").isEqualTo(before);
+                  assertThat(changes(cluster.writesBy(A).stream().skip(writesBefore)))
+                      .as("changes written after the Lease was lost")
+                      .isEmpty();
+                });
+      } finally {
+        a.stop();
+      }
+    }
+  }
+
+  /**
+   * Writes that change something but the Lease: not the Lease attempts themselves, nor the
+   * SelfSubjectRulesReview (a POST that only asks) that leader election starts with.
+   */
+  private static List<String> changes(Stream<String> writes) {
+    return writes
+        .filter(w -> !w.contains(LEASES))
+        .filter(w -> !w.contains("/selfsubjectrulesreviews"))
+        .toList();
+  }
+
   private static AkproxyOperator instance(
       MockCluster cluster, String identity, ReconcileCounter counter) {
+    KubernetesClient client = cluster.newClient(identity);
     return new AkproxyOperator(
-        cluster.operatorClient,
+        client,
         OperatorSettings.forNamespaces(NS).withLeaderElection(identity, LEASE),
         Clock.systemUTC(),
         counter);
+  }
+
+  private static void createProxy(KubernetesClient kube) {
+    kube.resource(
+            TestCertificates.tlsSecret(
+                NS,
+                TestResources.TLS_SECRET,
+                TestCertificates.issue(List.of("sso.example.com"), Duration.ofDays(30))))
+        .create();
+    kube.resource(TestResources.authentikService(NS)).create();
+    kube.resource(TestResources.proxy(NS, "sso")).create();
+  }
+
+  /** Edits the resource, retrying when an operator's status write came first. */
+  private static void edit(KubernetesClient kube, Consumer<AuthentikProxy> change) {
+    await()
+        .atMost(WAIT)
+        .ignoreException(KubernetesClientException.class)
+        .until(
+            () ->
+                kube.resources(AuthentikProxy.class)
+                        .inNamespace(NS)
+                        .withName("sso")
+                        .edit(
+                            p -> {
+                              change.accept(p);
+                              return p;
+                            })
+                    != null);
+  }
+
+  /** proxy.json in the proxy's ConfigMap, or null while there is none. */
+  private static String configMap(MockCluster cluster) {
+    ConfigMap configMap =
+        cluster.testClient.configMaps().inNamespace(NS).withName(Names.child("sso")).get();
+    return configMap == null ? null : configMap.getData().get(Names.CONFIG_KEY);
   }
 
   private static String holder(MockCluster cluster) {
