@@ -4,18 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.KubernetesList;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,30 +18,10 @@ import org.junit.jupiter.api.io.TempDir;
 /** deploy/ as a user applies it, rendered by kubectl's kustomize. */
 class DeployTest {
 
-  private static final Path DEPLOY = Path.of("..", "deploy").toAbsolutePath().normalize();
+  private static final Path DEPLOY = Kustomize.DEPLOY;
 
-  /** Renders a kustomization directory as `kubectl kustomize` does; fails without kubectl. */
   static List<HasMetadata> render(Path directory) throws IOException, InterruptedException {
-    Process process =
-        new ProcessBuilder("kubectl", "kustomize", directory.toString())
-            .redirectError(ProcessBuilder.Redirect.INHERIT)
-            .start();
-    String yaml = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(process.exitValue()).as("kubectl kustomize %s", directory).isZero();
-    List<HasMetadata> objects = new ArrayList<>();
-    KubernetesSerialization serialization = new KubernetesSerialization();
-    for (String document : yaml.split("(?m)^---\\s*$")) {
-      if (!document.isBlank()) {
-        Object parsed = serialization.unmarshal(document);
-        if (parsed instanceof KubernetesList list) {
-          objects.addAll(list.getItems());
-        } else if (parsed instanceof HasMetadata object) {
-          objects.add(object);
-        }
-      }
-    }
-    return objects;
+    return Kustomize.render(directory);
   }
 
   private static Deployment operatorDeployment(List<HasMetadata> objects) {
