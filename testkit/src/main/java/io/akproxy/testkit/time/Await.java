@@ -3,7 +3,6 @@ package io.akproxy.testkit.time;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
-import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -18,17 +17,26 @@ public final class Await {
 
   private Await() {}
 
-  /** Returns once {@code condition} holds; an {@link AssertionError} after {@code timeout}. */
-  public static void until(String what, Duration timeout, BooleanSupplier condition) {
+  /** Something to wait for; an exception means "not yet" (a connection refused, say). */
+  @FunctionalInterface
+  public interface Condition {
+    boolean holds() throws Exception;
+  }
+
+  /**
+   * Returns once {@code condition} holds; an {@link AssertionError} after {@code timeout}, with the
+   * last exception the condition threw as its cause.
+   */
+  public static void until(String what, Duration timeout, Condition condition) {
     Instant deadline = Instant.now().plus(timeout);
-    RuntimeException lastError = null;
+    Exception lastError = null;
     while (true) {
       try {
-        if (condition.getAsBoolean()) {
+        if (condition.holds()) {
           return;
         }
         lastError = null;
-      } catch (RuntimeException e) {
+      } catch (Exception e) {
         lastError = e;
       }
       if (Instant.now().isAfter(deadline)) {
