@@ -35,12 +35,19 @@ public final class Demo {
     story.say(
         "✔ API server at "
             + loop.cluster().url()
-            + " with the AuthentikProxy CRD; the operator watches namespace "
+            + " (simulated: a Deployment controller, garbage collection, kubectl discovery and"
+            + " tables) with the AuthentikProxy CRD; the operator watches namespace "
             + WholeLoop.NAMESPACE);
     story.say(
         "✔ authentik's stand-in (echoes what it receives; WebSocket echo under /ws/) at "
-            + loop.authentik().url()
+            + loop.cluster().authentik().url()
             + ", behind Service authentik-server (ports https 9443, http 9000)");
+    story.say(
+        "✔ kubectl works against it: export KUBECONFIG="
+            + loop.kubeconfig()
+            + loop.kubectl()
+                .map(k -> "  (your kubectl " + k.version() + " draws the views below)")
+                .orElse("  (kubectl is not installed: the views below are the demo's rendering)"));
     boolean complete = run(loop, story, check);
     if (story.failures().isEmpty() && complete) {
       System.out.println("\n✔ every step happened");

@@ -3,27 +3,24 @@ package io.akproxy.e2e;
 import io.akproxy.operator.AkproxyOperator;
 import io.akproxy.operator.OperatorSettings;
 import io.akproxy.testkit.authentik.AuthentikStub;
+import io.akproxy.testkit.kube.SimulatedCluster;
 import io.akproxy.testkit.pki.Certificates;
 import io.akproxy.testkit.pki.Issued;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.util.HashMap;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 
 /**
- * An embedded API server (fabric8's mock server in CRUD mode) with the AuthentikProxy CRD
- * installed, a namespace, and the operator running in-process against it.
+ * A cluster on one machine: the simulated API server (testkit-kube: defaults, omitempty, status
+ * subresources, a Deployment controller, garbage collection, kubectl discovery and tables) with the
+ * AuthentikProxy CRD, the operator running in-process against it, authentik's stand-in behind the
+ * Service {@value #AUTHENTIK_SERVICE}, and {@link LocalKubelet} running every Pod as a real runtime
+ * process.
  */
 public final class LocalCluster implements AutoCloseable {
 
@@ -33,71 +30,91 @@ public final class LocalCluster implements AutoCloseable {
   /** Where the operator jar carries the generated CRD. */
   static final String CRD_RESOURCE = "META-INF/fabric8/authentikproxies.akproxy.io-v1.yml";
 
-  /** The mock server logs every request at INFO through JUL; the story is what matters here. */
-  private static final java.util.logging.Logger MOCK_LOG = quiet("io.fabric8.mockwebserver");
-
-  private final KubernetesMockServer server;
-  private final KubernetesClient client;
-  private final AkproxyOperator operator;
-  private final LocalGarbageCollector garbageCollector;
   private final String namespace;
+  private final LocalKubelet kubelet;
+  private final SimulatedCluster cluster;
+  private final AuthentikStub authentik;
+  private final AkproxyOperator operator;
 
-  private LocalCluster(String namespace) {
+  private LocalCluster(String namespace, Path work, Path runtimeJar, Duration kubeletSync) {
     this.namespace = namespace;
-    server =
-        new KubernetesMockServer(
-            new Context(),
-            new MockWebServer(),
-            new HashMap<>(),
-            new KubernetesCrudDispatcher(),
-            false);
-    server.init();
-    client = server.createClient();
-    client.apiextensions().v1().customResourceDefinitions().resource(loadCrd()).create();
-    client
-        .namespaces()
-        .resource(
-            new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
-        .create();
-    operator = new AkproxyOperator(client, OperatorSettings.forNamespaces(namespace));
-    garbageCollector = new LocalGarbageCollector(client, namespace);
+    this.kubelet = new LocalKubelet(work.resolve("pods"), runtimeJar, kubeletSync);
+    this.cluster =
+        SimulatedCluster.builder()
+            .crdResource(CRD_RESOURCE)
+            .namespace(namespace)
+            .kubelet(kubelet)
+            .start();
+    this.authentik = startAuthentik();
+    kubelet.connect(cluster.newClient("local-kubelet"), clusterDns());
+    this.operator =
+        new AkproxyOperator(
+            cluster.newClient("akproxy-operator"), OperatorSettings.forNamespaces(namespace));
   }
 
-  /** Starts the API server and the operator watching {@code namespace}. */
-  public static LocalCluster start(String namespace) {
-    LocalCluster cluster = new LocalCluster(namespace);
+  /**
+   * Starts the API server, authentik's stand-in, the node and the operator watching {@code
+   * namespace}.
+   *
+   * @param kubeletSync the node's periodic pod sync
+   */
+  public static LocalCluster start(
+      String namespace, Path work, Path runtimeJar, Duration kubeletSync) {
+    LocalCluster cluster = new LocalCluster(namespace, work, runtimeJar, kubeletSync);
     cluster.operator.start();
-    cluster.garbageCollector.start(java.time.Duration.ofMillis(500));
     return cluster;
   }
 
+  /** A client for the story (as a user's kubectl would act). */
   public KubernetesClient client() {
-    return client;
+    return cluster.client();
   }
 
   public String namespace() {
     return namespace;
   }
 
-  /** The API server's URL, for a kubeconfig pointing kubectl at it. */
+  /** The API server's URL. */
   public String url() {
-    return client.getMasterUrl().toString();
+    return cluster.url();
+  }
+
+  /** Writes a kubeconfig for the user's kubectl (default namespace: the demo's). */
+  public Path writeKubeconfig(Path file) {
+    return cluster.writeKubeconfig(file, namespace);
+  }
+
+  public AuthentikStub authentik() {
+    return authentik;
+  }
+
+  public LocalKubelet kubelet() {
+    return kubelet;
+  }
+
+  public CustomResourceDefinition crd() {
+    return client()
+        .apiextensions()
+        .v1()
+        .customResourceDefinitions()
+        .withName("authentikproxies.akproxy.io")
+        .get();
   }
 
   /**
-   * Starts authentik's stand-in on loopback (HTTPS, a JSON echo of what it receives) and publishes
-   * it as the Service {@value #AUTHENTIK_SERVICE} (ports https 9443, http 9000), as authentik's
-   * Helm chart names it.
+   * authentik's stand-in on loopback (HTTPS, a JSON echo of what it receives), published as the
+   * Service {@value #AUTHENTIK_SERVICE} (ports https 9443, http 9000) as authentik's Helm chart
+   * names it.
    */
-  public AuthentikStub startAuthentik() {
-    AuthentikStub authentik =
+  private AuthentikStub startAuthentik() {
+    AuthentikStub stub =
         AuthentikStub.https(
             Certificates.forHosts(
                     AUTHENTIK_SERVICE,
                     AUTHENTIK_SERVICE + "." + namespace + ".svc",
                     AUTHENTIK_SERVICE + "." + namespace + ".svc.cluster.local")
                 .issue());
-    client
+    client()
         .services()
         .inNamespace(namespace)
         .resource(
@@ -117,14 +134,14 @@ public final class LocalCluster implements AutoCloseable {
                 .endSpec()
                 .build())
         .create();
-    return authentik;
+    return stub;
   }
 
   /**
-   * What cluster DNS and the Service would make of the upstream's name: {@code
-   * authentik-server.<namespace>.svc.cluster.local:9443} → the stub's loopback address and port.
+   * What cluster DNS and the Service make of the upstream's name: {@code
+   * authentik-server.<namespace>.svc.cluster.local:9443} → the stub's address and port.
    */
-  public Map<String, String> clusterDns(AuthentikStub authentik) {
+  private Map<String, String> clusterDns() {
     return Map.of(
         AUTHENTIK_SERVICE + "." + namespace + ".svc.cluster.local:9443",
         authentik.address().getAddress().getHostAddress() + ":" + authentik.port());
@@ -142,39 +159,11 @@ public final class LocalCluster implements AutoCloseable {
         .build();
   }
 
-  public CustomResourceDefinition crd() {
-    return client
-        .apiextensions()
-        .v1()
-        .customResourceDefinitions()
-        .withName("authentikproxies.akproxy.io")
-        .get();
-  }
-
   @Override
   public void close() {
-    garbageCollector.close();
     operator.stop();
-    client.close();
-    server.destroy();
-  }
-
-  private static java.util.logging.Logger quiet(String name) {
-    java.util.logging.Logger logger = java.util.logging.Logger.getLogger(name);
-    logger.setLevel(java.util.logging.Level.WARNING);
-    return logger;
-  }
-
-  private static CustomResourceDefinition loadCrd() {
-    try (InputStream in = LocalCluster.class.getClassLoader().getResourceAsStream(CRD_RESOURCE)) {
-      if (in == null) {
-        throw new IllegalStateException(
-            CRD_RESOURCE + " is not on the classpath: build the operator");
-      }
-      return io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
-          in, CustomResourceDefinition.class);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    kubelet.close();
+    authentik.close();
+    cluster.close();
   }
 }

@@ -2,6 +2,7 @@ package io.akproxy.e2e;
 
 import io.akproxy.config.ConfigParser;
 import io.akproxy.config.Listeners;
+import io.akproxy.testkit.kube.PodHandle;
 import io.akproxy.testkit.kubelet.PodSync;
 import io.akproxy.testkit.kubelet.ProjectedVolume;
 import io.akproxy.testkit.runtime.RuntimeImage;
@@ -9,25 +10,20 @@ import io.akproxy.testkit.runtime.RuntimeProcess;
 import io.akproxy.testkit.time.Scheduler;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
-import io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder;
-import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
-import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -35,84 +31,70 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.Executor;
 
 /**
- * Plays, for one AuthentikProxy's Deployment, the parts of a cluster that the API server does not
- * have: the kubelet and one pod. Each sync ({@link PodSync}: at start, then periodically) projects
- * the pod's ConfigMap and Secret volumes as the kubelet does ({@link ProjectedVolume}) and runs the
- * container: the runtime jar as a process, with the image's own JVM flags and arguments and the
- * pod's unmodified {@code proxy.json}, its files under the pod's own root ({@code --root}), its
- * listeners on the pod's own address ({@code --bind-address 127.x.y.z}, the configuration's ports)
- * and the upstream Service's cluster DNS name pointing at the local authentik ({@code --resolve}).
- * So {@code /status} reports the very config hash the operator rendered.
- *
- * <p>A pod's spec is frozen when it starts: when the Deployment's pod template changes, the pod is
- * replaced (the runtime stopped, a new one started on a new address), as a rollout would. The pod's
- * readiness is reported as the Deployment's status.
+ * One Pod on {@link LocalKubelet}'s node. Its spec is the Pod object's, frozen when the Deployment
+ * controller created it. Each sync ({@link PodSync}: at start, when the Pod object changes, else
+ * periodically) projects its ConfigMap and Secret volumes under the pod's own root as the kubelet
+ * does ({@link ProjectedVolume}), and the first one that finds every volume starts the container:
+ * the runtime jar as a process, with the image's JVM flags and arguments and the pod's unmodified
+ * {@code proxy.json}, its files under the pod's root ({@code --root}), its listeners on the Pod's
+ * IP ({@code --bind-address 127.x.y.z}, the configuration's own ports) and the upstream Service's
+ * cluster DNS name pointing at the local authentik ({@code --resolve}). The readiness probe of the
+ * container spec decides what the Pod's status says.
  */
 public final class LocalPod implements AutoCloseable {
 
-  private static final KubernetesSerialization JSON = new KubernetesSerialization();
-
+  private final PodHandle handle;
   private final KubernetesClient client;
-  private final String namespace;
-  private final String deploymentName;
-  private final Path dir;
+  private final Path root;
   private final Path runtimeJar;
   private final Map<String, String> clusterDns;
   private final Scheduler scheduler;
-  private final Duration syncPeriod;
-  private final AtomicInteger generation = new AtomicInteger();
-  private volatile Instance instance;
+  private final Executor stopper;
+  private final PodSpec spec;
+  private final Container container;
+  private final InetAddress address;
+  private final Map<String, ProjectedVolume> volumes = new HashMap<>();
+  private volatile RuntimeProcess runtime;
+  private volatile Listeners listeners;
   private volatile String lastError;
-  private volatile PodSync sync;
+  private volatile Boolean reportedReady;
+  private volatile boolean closed;
+  private PodSync sync;
+  private Scheduler.Task probe;
 
-  /** One pod: its frozen template, address, root directory, volumes and container. */
-  private static final class Instance {
-    final String template;
-    final InetAddress address;
-    final Path root;
-    final Map<String, ProjectedVolume> volumes = new HashMap<>();
-    volatile RuntimeProcess runtime;
-    volatile Listeners listeners;
-
-    Instance(String template, InetAddress address, Path root) {
-      this.template = template;
-      this.address = address;
-      this.root = root;
-    }
-  }
-
-  /**
-   * @param clusterDns {@code host:port} as the operator renders it (a Service's cluster DNS name) →
-   *     the {@code ip:port} it reaches on this machine
-   * @param syncPeriod the kubelet's periodic sync
-   */
-  public LocalPod(
+  LocalPod(
+      PodHandle handle,
       KubernetesClient client,
-      String namespace,
-      String deploymentName,
-      Path dir,
+      Path root,
       Path runtimeJar,
       Map<String, String> clusterDns,
       Scheduler scheduler,
-      Duration syncPeriod) {
+      Executor stopper) {
+    this.handle = handle;
     this.client = client;
-    this.namespace = namespace;
-    this.deploymentName = deploymentName;
-    this.dir = dir;
+    this.root = root;
     this.runtimeJar = runtimeJar;
     this.clusterDns = Map.copyOf(clusterDns);
     this.scheduler = scheduler;
-    this.syncPeriod = syncPeriod;
+    this.stopper = stopper;
+    this.spec = handle.pod().getSpec();
+    this.container = spec.getContainers().get(0);
+    try {
+      this.address = InetAddress.getByName(handle.podIP());
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException("pod IP " + handle.podIP(), e);
+    }
   }
 
-  public synchronized LocalPod start() {
+  /** Starts syncing: at once, then every {@code period} unless the Pod object changes first. */
+  synchronized void start(Duration period) {
     sync =
         PodSync.start(
             scheduler,
-            syncPeriod,
+            period,
             0,
             new java.util.Random(),
             this::sync,
@@ -127,40 +109,45 @@ public final class LocalPod implements AutoCloseable {
                 lastError = error.getMessage();
               }
             });
-    return this;
   }
 
-  /** The running container, if the pod has started it. */
-  public Optional<RuntimeProcess> runtime() {
-    Instance current = instance;
-    return current == null ? Optional.empty() : Optional.ofNullable(current.runtime);
+  /** The Pod object changed: the kubelet syncs the pod now. */
+  void podChanged() {
+    PodSync current = sync;
+    if (current != null) {
+      current.podChanged();
+    }
   }
 
-  /** The pod's address. */
+  public String name() {
+    return handle.name();
+  }
+
+  /** The Pod's IP, on loopback. */
   public InetAddress address() {
-    return current().address;
+    return address;
   }
 
   public InetSocketAddress httpsAddress() {
-    return new InetSocketAddress(address(), listeners().https().port());
+    return new InetSocketAddress(address, started().https().port());
   }
 
   public InetSocketAddress httpAddress() {
-    return new InetSocketAddress(address(), listeners().http().port());
+    return new InetSocketAddress(address, started().http().port());
   }
 
   public InetSocketAddress adminAddress() {
-    return new InetSocketAddress(address(), listeners().admin().port());
+    return new InetSocketAddress(address, started().admin().port());
   }
 
-  /** Where the pod's files are: {@code /etc/akproxy/...} is under this directory. */
+  /** Where the pod's files are: its {@code /etc/akproxy/...} is under this directory. */
   public Path root() {
-    return current().root;
+    return root;
   }
 
-  /** How many pods this Deployment has had (a replaced pod counts anew). */
-  public int generation() {
-    return generation.get();
+  /** The container's process, once started. */
+  public Optional<RuntimeProcess> runtime() {
+    return Optional.ofNullable(runtime);
   }
 
   /** Kubelet syncs of this pod so far. */
@@ -174,59 +161,27 @@ public final class LocalPod implements AutoCloseable {
     return Optional.ofNullable(lastError);
   }
 
-  private Instance current() {
-    Instance current = instance;
+  private Listeners started() {
+    Listeners current = listeners;
     if (current == null) {
-      throw new IllegalStateException("the pod has not started");
+      throw new IllegalStateException("the container of pod " + name() + " has not started");
     }
     return current;
   }
 
-  private Listeners listeners() {
-    Listeners listeners = current().listeners;
-    if (listeners == null) {
-      throw new IllegalStateException("the pod's container has not started");
-    }
-    return listeners;
-  }
-
-  @Override
-  public synchronized void close() {
-    if (sync != null) {
-      sync.close();
-    }
-    stopPod();
-  }
-
   /** One kubelet sync of the pod. */
   private synchronized void sync() throws IOException {
-    Deployment deployment =
-        client.apps().deployments().inNamespace(namespace).withName(deploymentName).get();
-    if (deployment == null) {
-      // The Deployment is gone (deleted with its AuthentikProxy): its pod goes too.
-      stopPod();
+    if (closed) {
       return;
     }
-    String template = JSON.asJson(deployment.getSpec().getTemplate());
-    if (instance != null && !instance.template.equals(template)) {
-      // A pod's spec never changes: a new template means a new pod.
-      stopPod();
-    }
-    if (instance == null) {
-      int number = generation.incrementAndGet();
-      instance = new Instance(template, PodAddresses.next(), dir.resolve("pod-" + number));
-    }
-    Instance pod = instance;
-    PodTemplateSpec spec = JSON.unmarshal(pod.template, PodTemplateSpec.class);
-    Container container = spec.getSpec().getContainers().get(0);
     List<String> missing = new ArrayList<>();
     for (VolumeMount mount : container.getVolumeMounts()) {
       Volume volume =
-          spec.getSpec().getVolumes().stream()
+          spec.getVolumes().stream()
               .filter(v -> v.getName().equals(mount.getName()))
               .findFirst()
               .orElseThrow();
-      Path target = under(pod.root, mount.getMountPath());
+      Path target = under(mount.getMountPath());
       if (volume.getEmptyDir() != null) {
         Files.createDirectories(target);
         continue;
@@ -236,25 +191,30 @@ public final class LocalPod implements AutoCloseable {
         missing.add(volume.getName());
         continue;
       }
-      pod.volumes
+      volumes
           .computeIfAbsent(mount.getMountPath(), m -> new ProjectedVolume(target))
           .project(files.get(), modeOf(volume));
     }
-    RuntimeProcess runtime = pod.runtime;
-    if (runtime == null) {
+    RuntimeProcess current = runtime;
+    if (current == null) {
       if (!missing.isEmpty()) {
         // A pod cannot start while a volume is missing; a running one keeps what it has.
-        throw new IllegalStateException(
-            "volumes " + missing + " cannot be mounted yet: their source does not exist");
+        String message = "volumes " + missing + " cannot be mounted: their source does not exist";
+        handle.markWaiting("ContainerCreating", message);
+        throw new IllegalStateException(message);
       }
-      pod.runtime = startContainer(pod, container);
-    } else if (!runtime.isAlive()) {
-      throw new IllegalStateException("the runtime exited; its log:\n" + runtime.logText());
+      runtime = startContainer();
+      handle.markRunningNotReady();
+      reportedReady = false;
+      scheduleProbe(initialDelay());
+    } else if (!current.isAlive()) {
+      handle.markCrashed(current.stop(Duration.ZERO), "Error");
+      reportedReady = null;
+      throw new IllegalStateException("the runtime exited; its log:\n" + current.logText());
     }
-    reportAvailability(deployment, pod.runtime.isReady());
   }
 
-  private RuntimeProcess startContainer(Instance pod, Container container) throws IOException {
+  private RuntimeProcess startContainer() throws IOException {
     RuntimeImage image = RuntimeImage.fromRepository();
     List<String> arguments =
         new ArrayList<>(
@@ -262,33 +222,64 @@ public final class LocalPod implements AutoCloseable {
                 ? image.defaultArguments()
                 : container.getArgs());
     int config = arguments.indexOf("--config");
-    Path configFile = under(pod.root, arguments.get(config + 1));
+    Path configFile = under(arguments.get(config + 1));
     // --config is a local path; every path inside the file is read under --root.
     arguments.set(config + 1, configFile.toString());
-    Listeners listeners =
+    listeners =
         ConfigParser.parse(Files.readString(configFile, StandardCharsets.UTF_8)).listeners();
-    pod.listeners = listeners;
     arguments.addAll(
-        List.of("--root", pod.root.toString(), "--bind-address", pod.address.getHostAddress()));
+        List.of("--root", root.toString(), "--bind-address", address.getHostAddress()));
     clusterDns.forEach((name, local) -> arguments.addAll(List.of("--resolve", name + "=" + local)));
     return RuntimeProcess.launcher(runtimeJar)
         .image(image)
         .arguments(arguments)
-        .admin(pod.address.getHostAddress(), listeners.admin().port())
-        .log(pod.root.resolve("runtime.log"))
+        .admin(address.getHostAddress(), listeners.admin().port())
+        .log(root.resolve("runtime.log"))
         .start();
   }
 
-  private void stopPod() {
-    Instance pod = instance;
-    instance = null;
-    if (pod != null && pod.runtime != null) {
-      pod.runtime.close();
-    }
+  /**
+   * The readiness probe, every periodSeconds as the container spec says; the Pod's status follows.
+   */
+  private void scheduleProbe(Duration delay) {
+    probe =
+        scheduler.schedule(
+            delay,
+            () -> {
+              synchronized (this) {
+                if (closed) {
+                  return;
+                }
+                RuntimeProcess current = runtime;
+                boolean ready = current != null && current.isAlive() && current.isReady();
+                if (!Boolean.valueOf(ready).equals(reportedReady)) {
+                  if (ready) {
+                    handle.markReady();
+                  } else {
+                    handle.markRunningNotReady();
+                  }
+                  reportedReady = ready;
+                }
+                scheduleProbe(period());
+              }
+            });
+  }
+
+  private Duration initialDelay() {
+    Probe readiness = container.getReadinessProbe();
+    Integer seconds = readiness == null ? null : readiness.getInitialDelaySeconds();
+    return Duration.ofSeconds(seconds == null ? 0 : seconds);
+  }
+
+  private Duration period() {
+    Probe readiness = container.getReadinessProbe();
+    Integer seconds = readiness == null ? null : readiness.getPeriodSeconds();
+    return Duration.ofSeconds(seconds == null ? 10 : seconds);
   }
 
   private Optional<Map<String, byte[]>> contentOf(Volume volume) {
     Map<String, byte[]> files = new TreeMap<>();
+    String namespace = handle.namespace();
     if (volume.getConfigMap() != null) {
       ConfigMap map =
           client
@@ -303,7 +294,7 @@ public final class LocalPod implements AutoCloseable {
         map.getData()
             .forEach((key, value) -> files.put(key, value.getBytes(StandardCharsets.UTF_8)));
       }
-      return Optional.of(files);
+      return Optional.of(selected(files, volume.getConfigMap().getItems()));
     }
     if (volume.getSecret() != null) {
       Secret secret =
@@ -318,9 +309,24 @@ public final class LocalPod implements AutoCloseable {
       if (secret.getData() != null) {
         secret.getData().forEach((key, value) -> files.put(key, Base64.getDecoder().decode(value)));
       }
-      return Optional.of(files);
+      return Optional.of(selected(files, volume.getSecret().getItems()));
     }
     return Optional.empty();
+  }
+
+  /** A volume's {@code items}: only those keys, at their paths; without items, every key. */
+  private static Map<String, byte[]> selected(
+      Map<String, byte[]> files, List<io.fabric8.kubernetes.api.model.KeyToPath> items) {
+    if (items == null || items.isEmpty()) {
+      return files;
+    }
+    Map<String, byte[]> chosen = new TreeMap<>();
+    for (var item : items) {
+      if (files.containsKey(item.getKey())) {
+        chosen.put(item.getPath(), files.get(item.getKey()));
+      }
+    }
+    return chosen;
   }
 
   private static int modeOf(Volume volume) {
@@ -331,35 +337,27 @@ public final class LocalPod implements AutoCloseable {
     return mode != null ? mode : ProjectedVolume.DEFAULT_MODE;
   }
 
-  /** {@code /etc/akproxy/tls} under the pod's root. */
-  private static Path under(Path root, String podPath) {
+  /** A path of the pod's filesystem, under the pod's root. */
+  private Path under(String podPath) {
     return root.resolve(podPath.startsWith("/") ? podPath.substring(1) : podPath);
   }
 
-  private void reportAvailability(Deployment deployment, boolean ready) {
-    int available = ready ? 1 : 0;
-    DeploymentStatus current = deployment.getStatus();
-    if (current != null
-        && Integer.valueOf(available).equals(current.getAvailableReplicas())
-        && deployment.getMetadata().getGeneration().equals(current.getObservedGeneration())) {
-      return;
+  /**
+   * Stops syncing and probing; the container gets SIGTERM and its grace period, off this thread.
+   */
+  @Override
+  public synchronized void close() {
+    closed = true;
+    if (sync != null) {
+      sync.close();
     }
-    DeploymentCondition condition =
-        new DeploymentConditionBuilder()
-            .withType("Available")
-            .withStatus(ready ? "True" : "False")
-            .withReason(ready ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable")
-            .withLastTransitionTime(Instant.now().toString())
-            .build();
-    deployment.setStatus(
-        new DeploymentStatusBuilder()
-            .withObservedGeneration(deployment.getMetadata().getGeneration())
-            .withReplicas(1)
-            .withUpdatedReplicas(1)
-            .withReadyReplicas(available)
-            .withAvailableReplicas(available)
-            .withConditions(condition)
-            .build());
-    client.apps().deployments().inNamespace(namespace).resource(deployment).updateStatus();
+    if (probe != null) {
+      probe.cancel();
+    }
+    RuntimeProcess current = runtime;
+    if (current != null) {
+      Long grace = spec.getTerminationGracePeriodSeconds();
+      stopper.execute(() -> current.stop(Duration.ofSeconds(grace == null ? 30 : grace)));
+    }
   }
 }

@@ -1,5 +1,6 @@
 package io.akproxy.e2e;
 
+import io.akproxy.testkit.time.Await;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,7 +50,7 @@ public final class Story {
    * condition} holds, then checks it; ✘ after {@code timeout}. A condition that throws is "not
    * yet".
    */
-  public boolean await(String what, Duration timeout, Condition condition) {
+  public boolean await(String what, Duration timeout, Await.Condition condition) {
     Instant start = Instant.now();
     Instant deadline = start.plus(timeout);
     while (true) {
@@ -71,12 +72,6 @@ public final class Story {
         return check(what + " (interrupted)", false);
       }
     }
-  }
-
-  /** Something to wait for; an exception means "not yet". */
-  @FunctionalInterface
-  public interface Condition {
-    boolean holds() throws Exception;
   }
 
   /** The checks that did not happen, in order. */

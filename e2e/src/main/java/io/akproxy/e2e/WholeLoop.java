@@ -7,7 +7,6 @@ import io.akproxy.testkit.authentik.Received;
 import io.akproxy.testkit.pki.Certificates;
 import io.akproxy.testkit.pki.Issued;
 import io.akproxy.testkit.runtime.RuntimeProcess;
-import io.akproxy.testkit.time.Scheduler;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -30,14 +29,16 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
 
 /**
- * The whole loop, as one story that {@code make demo} prints and {@code WholeLoopIT} asserts: an
- * API server with the operator, authentik's stand-in behind its Service, the kubelet's part ({@link
- * LocalPod}) and the runtime as its own process. Each {@link Step} acts through the API, as a user
- * would, and checks what the user relies on: traffic, headers, redirect, WebSocket, live changes
- * without a restart, a bad Secret kept out, a rotation without a failed request, a pod-level change
- * that does replace the pod, and deletion.
+ * The whole loop, as one story that {@code make demo} prints and {@code WholeLoopIT} asserts: the
+ * simulated API server with the operator, authentik's stand-in behind its Service, and a node that
+ * runs each Pod the Deployment controller creates as a real runtime process ({@link LocalCluster}).
+ * Each {@link Step} acts through the API, as a user would, and checks what the user relies on:
+ * traffic, headers, redirect, WebSocket, live changes without a restart, a bad Secret kept out, a
+ * rotation without a failed request, a pod-level change that does replace the pod, and deletion.
  */
 public final class WholeLoop implements AutoCloseable {
 
@@ -49,11 +50,14 @@ public final class WholeLoop implements AutoCloseable {
   static final Duration STEP_TIMEOUT = Duration.ofSeconds(90);
 
   /**
-   * The kubelet stand-in's periodic sync. A real kubelet syncs every 60–90 s unless the Pod object
-   * changes; until the simulated cluster has Pod objects for the operator to annotate, the stand-in
-   * syncs every second so the story does not wait a minute per change.
+   * The node's periodic pod sync. A real kubelet syncs every 60–90 s unless the Pod object changes;
+   * until the operator annotates its Pods after a change (issue 12), the node syncs every second so
+   * the story does not wait a minute per change.
    */
   static final Duration KUBELET_SYNC = Duration.ofSeconds(1);
+
+  private static final Pattern READY_CONDITION =
+      Pattern.compile("Status:\\s+True\\s*\\n\\s*Type:\\s+Ready\\b");
 
   /** One step of the story. */
   public record Step(String title, boolean endsTheDemo, Action action) {}
@@ -65,25 +69,26 @@ public final class WholeLoop implements AutoCloseable {
   }
 
   private final Path work;
-  private final Path runtimeJar;
   private final LocalCluster cluster;
   private final KubernetesClient client;
   private final AuthentikStub authentik;
-  private final Scheduler kubelet = Scheduler.system("local-kubelet");
+  private final Path kubeconfig;
+  private final Optional<Kubectl> kubectl;
   private final List<Issued> trusted = new ArrayList<>();
-  private LocalPod pod;
   private Issued served;
+  private String podName;
   private long pid;
 
   private WholeLoop(Path work, Path runtimeJar) {
     this.work = work;
-    this.runtimeJar = runtimeJar;
-    this.cluster = LocalCluster.start(NAMESPACE);
+    this.cluster = LocalCluster.start(NAMESPACE, work, runtimeJar, KUBELET_SYNC);
     this.client = cluster.client();
-    this.authentik = cluster.startAuthentik();
+    this.authentik = cluster.authentik();
+    this.kubeconfig = cluster.writeKubeconfig(work.resolve("kubeconfig"));
+    this.kubectl = Kubectl.find(kubeconfig);
   }
 
-  /** Starts the API server, the operator and authentik's stand-in. */
+  /** Starts the API server, the operator, the node and authentik's stand-in. */
   public static WholeLoop start(Path work, Path runtimeJar) {
     return new WholeLoop(work, runtimeJar);
   }
@@ -112,12 +117,12 @@ public final class WholeLoop implements AutoCloseable {
     return cluster;
   }
 
-  public AuthentikStub authentik() {
-    return authentik;
+  public Path kubeconfig() {
+    return kubeconfig;
   }
 
-  public Optional<LocalPod> pod() {
-    return Optional.ofNullable(pod);
+  public Optional<Kubectl> kubectl() {
+    return kubectl;
   }
 
   /** Commands a person can paste while everything runs. */
@@ -126,9 +131,10 @@ public final class WholeLoop implements AutoCloseable {
     StringBuilder pem = new StringBuilder();
     trusted.forEach(issued -> pem.append(issued.certificatePem()));
     Files.writeString(caFile, pem.toString());
+    Path resource = work.resolve("sso.yaml");
+    Files.writeString(resource, resourceText());
+    LocalPod pod = pod();
     InetSocketAddress https = pod.httpsAddress();
-    InetSocketAddress http = pod.httpAddress();
-    InetSocketAddress admin = pod.adminAddress();
     String ip = https.getAddress().getHostAddress();
     return List.of(
         "curl --cacert "
@@ -144,20 +150,27 @@ public final class WholeLoop implements AutoCloseable {
             + ":"
             + https.getPort()
             + "/ -H 'X-Forwarded-For: 6.6.6.6'",
-        "curl -i http://" + ip + ":" + http.getPort() + "/ -H 'Host: " + HOST + "'",
-        "curl http://" + ip + ":" + admin.getPort() + "/status",
-        "curl http://" + ip + ":" + admin.getPort() + "/metrics");
+        "curl -i http://" + ip + ":" + pod.httpAddress().getPort() + "/ -H 'Host: " + HOST + "'",
+        "curl http://" + ip + ":" + pod.adminAddress().getPort() + "/status",
+        "",
+        "export KUBECONFIG=" + kubeconfig,
+        "kubectl get akp,deploy,pods,svc,cm,secrets",
+        "kubectl describe akp " + NAME,
+        "kubectl get akp -w        # in a second terminal, while you try the rest",
+        "kubectl wait --for=condition=Ready akp/" + NAME,
+        "kubectl patch akp "
+            + NAME
+            + " --type merge -p '{\"spec\":{\"trustedProxyCIDRs\":[]}}'"
+            + "   # then the curl above: authentik gets X-Forwarded-For 127.0.0.1 alone",
+        "kubectl apply -f " + resource + "   # the demo's resource, as it started",
+        "kubectl delete akp " + NAME + "   # the pod's process stops");
   }
 
   // ---- the steps ----
 
   private void create(Story story) throws Exception {
     Issued first = Certificates.forHosts(HOST).issue();
-    client
-        .secrets()
-        .inNamespace(NAMESPACE)
-        .resource(LocalCluster.tlsSecret(NAMESPACE, TLS_SECRET, first))
-        .create();
+    client.secrets().inNamespace(NAMESPACE).resource(tlsSecret(first)).create();
     try (InputStream yaml = WholeLoop.class.getResourceAsStream(RESOURCE_FILE)) {
       AuthentikProxy proxy = client.resources(AuthentikProxy.class).load(yaml).item();
       client.resources(AuthentikProxy.class).inNamespace(NAMESPACE).resource(proxy).create();
@@ -173,35 +186,30 @@ public final class WholeLoop implements AutoCloseable {
             + NAME
             + ":\n"
             + indent(resourceText()));
-    pod =
-        new LocalPod(
-                client,
-                NAMESPACE,
-                NAME + "-proxy",
-                work.resolve("pods"),
-                runtimeJar,
-                cluster.clusterDns(authentik),
-                kubelet,
-                KUBELET_SYNC)
-            .start();
     if (!story.await("AuthentikProxy " + NAME + " Ready", STEP_TIMEOUT, this::isReady)) {
-      story.say("  last kubelet error: " + pod.lastError().orElse("none"));
-      pod.runtime().ifPresent(r -> story.say("  runtime log:\n" + r.logText()));
+      for (LocalPod pod : cluster.kubelet().pods()) {
+        story.say("  pod " + pod.name() + ": " + pod.lastError().orElse("no sync error"));
+        pod.runtime().ifPresent(r -> story.say("  runtime log:\n" + r.logText()));
+      }
       return;
     }
+    LocalPod pod = pod();
     RuntimeProcess runtime = pod.runtime().orElseThrow();
+    podName = pod.name();
     pid = runtime.pid();
     story.say(
         "The operator rendered ConfigMap "
             + NAME
             + "-proxy and Deployment "
             + NAME
-            + "-proxy; the kubelet stand-in projected them under "
+            + "-proxy; the Deployment controller created Pod "
+            + podName
+            + " (IP "
+            + pod.address().getHostAddress()
+            + "); the node projected its volumes under "
             + pod.root()
-            + " (atomic ..data swaps) and started the runtime (pid "
-            + pid
-            + ") on the pod address "
-            + pod.address().getHostAddress());
+            + " (atomic ..data swaps) and started the runtime, pid "
+            + pid);
     String desired = current().getStatus().configHash;
     String loaded = RuntimeStatus.of(runtime).configHash();
     story.check(
@@ -209,11 +217,7 @@ public final class WholeLoop implements AutoCloseable {
             + desired,
         desired != null && desired.equals(loaded),
         loaded);
-    Instant now = Instant.now();
-    story.say("\n$ kubectl get akp -n " + NAMESPACE + " -o wide");
-    story.say(KubectlView.getWide(cluster.crd(), List.of(current()), now).stripTrailing());
-    story.say("\n$ kubectl describe akp " + NAME + " -n " + NAMESPACE);
-    story.say(KubectlView.describe(current(), events(), now).stripTrailing());
+    showResource(story);
   }
 
   private void traffic(Story story) throws IOException {
@@ -265,7 +269,7 @@ public final class WholeLoop implements AutoCloseable {
   }
 
   private void redirect(Story story) throws IOException {
-    String location = plainHttpLocation(pod.httpAddress(), HOST, "/if/admin/?x=1");
+    String location = plainHttpLocation(pod().httpAddress(), HOST, "/if/admin/?x=1");
     story.say("GET http://" + HOST + "/if/admin/?x=1 → 301 " + location);
     story.check(
         "a client that came through the Service's port 80 is sent to https://"
@@ -298,17 +302,13 @@ public final class WholeLoop implements AutoCloseable {
           browser.get("/", Map.of("X-Forwarded-For", "203.0.113.66"));
           return chain.equals(authentik.last().header("x-forwarded-for"));
         });
-    checkSamePid(story);
+    checkSamePod(story);
   }
 
   private void badSecret(Story story) throws IOException {
     Issued other = Certificates.forHosts(HOST).issue();
     Issued mismatched = other.withKeyOf(Certificates.forHosts(HOST).issue());
-    client
-        .secrets()
-        .inNamespace(NAMESPACE)
-        .resource(LocalCluster.tlsSecret(NAMESPACE, TLS_SECRET, mismatched))
-        .update();
+    client.secrets().inNamespace(NAMESPACE).resource(tlsSecret(mismatched)).update();
     story.say(
         "Secret "
             + TLS_SECRET
@@ -322,9 +322,20 @@ public final class WholeLoop implements AutoCloseable {
             condition("TLSReady")
                 .filter(c -> "False".equals(c.getStatus()) && "KeyMismatch".equals(c.getReason()))
                 .isPresent());
-    // Two kubelet syncs after the verdict: whatever the pod was going to be given, it has it.
+    // Touching the Pod object makes the kubelet sync it now: whatever the pod would be given, it
+    // has it after that sync.
+    LocalPod pod = pod();
     long syncs = pod.syncs();
-    story.await("the kubelet synced the pod since", STEP_TIMEOUT, () -> pod.syncs() >= syncs + 2);
+    client
+        .pods()
+        .inNamespace(NAMESPACE)
+        .withName(pod.name())
+        .edit(
+            p -> {
+              p.getMetadata().getAnnotations().put("example.com/touched", Instant.now().toString());
+              return p;
+            });
+    story.await("the kubelet synced the pod since", STEP_TIMEOUT, () -> pod.syncs() > syncs);
     String copy = NAME + "-proxy-tls";
     story.check(
         "the pods' copy, Secret " + copy + ", still holds the last good certificate",
@@ -340,14 +351,7 @@ public final class WholeLoop implements AutoCloseable {
         "the last good certificate (" + served.serialHex() + ") keeps serving",
         served.serialHex().equals(serial),
         serial);
-    checkSamePid(story);
-  }
-
-  private boolean tlsCopyHolds(String secretName, Issued issued) {
-    Secret copy = client.secrets().inNamespace(NAMESPACE).withName(secretName).get();
-    return copy != null
-        && copy.getData() != null
-        && issued.tlsSecretData().get("tls.crt").equals(copy.getData().get("tls.crt"));
+    checkSamePod(story);
   }
 
   private void rotate(Story story) throws Exception {
@@ -379,11 +383,7 @@ public final class WholeLoop implements AutoCloseable {
     load.start();
     try {
       story.await("requests flowing before the rotation", STEP_TIMEOUT, () -> sent.get() >= 5);
-      client
-          .secrets()
-          .inNamespace(NAMESPACE)
-          .resource(LocalCluster.tlsSecret(NAMESPACE, TLS_SECRET, next))
-          .update();
+      client.secrets().inNamespace(NAMESPACE).resource(tlsSecret(next)).update();
       story.say(
           "Rotating the certificate through the API while a client keeps sending: Secret "
               + TLS_SECRET
@@ -412,14 +412,11 @@ public final class WholeLoop implements AutoCloseable {
         STEP_TIMEOUT,
         () -> next.serialHex().equals(current().getStatus().certificate.serial));
     story.await("Ready again", STEP_TIMEOUT, this::isReady);
-    checkSamePid(story);
-    story.say("\n$ kubectl get akp -n " + NAMESPACE + " -o wide");
-    story.say(
-        KubectlView.getWide(cluster.crd(), List.of(current()), Instant.now()).stripTrailing());
+    checkSamePod(story);
   }
 
   private void rollout(Story story) throws IOException {
-    int before = pod.generation();
+    String oldPod = podName;
     long oldPid = pid;
     editSpec(spec -> spec.podAnnotations = Map.of("example.com/rollout", "1"));
     story.say(
@@ -427,12 +424,21 @@ public final class WholeLoop implements AutoCloseable {
             + NAME
             + " --type merge -p '{\"spec\":{\"podAnnotations\":{\"example.com/rollout\":\"1\"}}}'");
     story.await(
-        "a new pod runs a new runtime process",
+        "the Deployment controller replaced pod " + oldPod + " by a new one, Ready",
         STEP_TIMEOUT,
         () ->
-            pod.generation() > before && pod.runtime().map(RuntimeProcess::isReady).orElse(false));
-    pod.runtime().ifPresent(r -> pid = r.pid());
-    story.check("the runtime was restarted (pid " + oldPid + " → " + pid + ")", pid != oldPid);
+            cluster.kubelet().find(oldPod).isEmpty()
+                && cluster
+                    .kubelet()
+                    .newestReady()
+                    .filter(p -> !p.name().equals(oldPod))
+                    .isPresent());
+    LocalPod pod = pod();
+    podName = pod.name();
+    pid = pod.runtime().orElseThrow().pid();
+    story.check(
+        "the new pod " + podName + " runs a new runtime process (pid " + oldPid + " → " + pid + ")",
+        pid != oldPid);
     story.await("Ready again", STEP_TIMEOUT, this::isReady);
     ProxyClient.Response response = browser().get("/", Map.of());
     story.check(
@@ -442,7 +448,7 @@ public final class WholeLoop implements AutoCloseable {
   }
 
   private void delete(Story story) {
-    RuntimeProcess runtime = pod.runtime().orElseThrow();
+    RuntimeProcess runtime = pod().runtime().orElseThrow();
     client.resources(AuthentikProxy.class).inNamespace(NAMESPACE).withName(NAME).delete();
     story.say("$ kubectl delete akp " + NAME + " -n " + NAMESPACE);
     String child = NAME + "-proxy";
@@ -453,32 +459,137 @@ public final class WholeLoop implements AutoCloseable {
             + child
             + "-tls are gone",
         STEP_TIMEOUT,
-        () ->
-            client.configMaps().inNamespace(NAMESPACE).withName(child).get() == null
-                && client.secrets().inNamespace(NAMESPACE).withName(child + "-tls").get() == null
-                && client.apps().deployments().inNamespace(NAMESPACE).withName(child).get() == null
-                && client.services().inNamespace(NAMESPACE).withName(child).get() == null
-                && client.serviceAccounts().inNamespace(NAMESPACE).withName(child).get() == null);
-    story.await("the proxy process stopped", STEP_TIMEOUT, () -> !runtime.isAlive());
+        () -> remainingChildren(child).isEmpty());
+    if (!remainingChildren(child).isEmpty()) {
+      story.say("  still there: " + remainingChildren(child));
+    }
+    story.await(
+        "its pods are gone and the proxy process stopped",
+        STEP_TIMEOUT,
+        () -> cluster.kubelet().pods().isEmpty() && !runtime.isAlive());
+    if (!cluster.kubelet().pods().isEmpty()) {
+      story.say(
+          "  pods still running: "
+              + cluster.kubelet().pods().stream().map(LocalPod::name).toList());
+    }
   }
 
   // ---- helpers ----
 
-  private void checkSamePid(Story story) {
-    Optional<RuntimeProcess> runtime = pod.runtime();
+  private List<String> remainingChildren(String child) {
+    List<String> remaining = new ArrayList<>();
+    if (client.configMaps().inNamespace(NAMESPACE).withName(child).get() != null) {
+      remaining.add("configmap/" + child);
+    }
+    if (client.secrets().inNamespace(NAMESPACE).withName(child + "-tls").get() != null) {
+      remaining.add("secret/" + child + "-tls");
+    }
+    if (client.apps().deployments().inNamespace(NAMESPACE).withName(child).get() != null) {
+      remaining.add("deployment/" + child);
+    }
+    if (client.services().inNamespace(NAMESPACE).withName(child).get() != null) {
+      remaining.add("service/" + child);
+    }
+    if (client.serviceAccounts().inNamespace(NAMESPACE).withName(child).get() != null) {
+      remaining.add("serviceaccount/" + child);
+    }
+    return remaining;
+  }
+
+  /** {@code kubectl get} and {@code describe}: the user's own kubectl if installed, else ours. */
+  private void showResource(Story story) {
+    if (kubectl.isEmpty()) {
+      Instant now = Instant.now();
+      story.say(
+          "\n$ kubectl get akp -n "
+              + NAMESPACE
+              + " -o wide   (kubectl is not installed: the demo's rendering)");
+      story.say(KubectlView.getWide(cluster.crd(), List.of(current()), now).stripTrailing());
+      story.say("\n$ kubectl describe akp " + NAME + " -n " + NAMESPACE);
+      story.say(KubectlView.describe(current(), events(), now).stripTrailing());
+      return;
+    }
+    Kubectl real = kubectl.get();
+    story.say(
+        "\n$ kubectl get akp -o wide   (your kubectl "
+            + real.version()
+            + ", KUBECONFIG="
+            + kubeconfig
+            + ")");
+    Kubectl.Result get = real.run("get", "akp", "-o", "wide");
+    story.say(get.out().stripTrailing() + get.err().stripTrailing());
     story.check(
-        "the runtime was not restarted (pid " + pid + ")",
-        runtime.isPresent() && runtime.get().pid() == pid && runtime.get().isAlive(),
-        runtime.map(r -> "pid " + r.pid() + (r.isAlive() ? "" : ", exited")).orElse("no runtime"));
+        "kubectl get akp shows " + NAME + " Ready",
+        get.exit() == 0 && "True".equals(column(get.out(), NAME, "READY")),
+        get.err());
+    story.say("\n$ kubectl describe akp " + NAME);
+    Kubectl.Result describe = real.run("describe", "akp", NAME);
+    story.say(describe.out().stripTrailing() + describe.err().stripTrailing());
+    story.check(
+        "kubectl describe akp shows the Ready condition True",
+        describe.exit() == 0 && READY_CONDITION.matcher(describe.out()).find(),
+        describe.err());
+  }
+
+  /** The cell of {@code column} in the row of {@code name} of a kubectl table. */
+  static String column(String table, String name, String column) {
+    List<String> lines = table.lines().toList();
+    if (lines.isEmpty()) {
+      return null;
+    }
+    String header = lines.get(0);
+    int start = header.indexOf(column);
+    if (start < 0) {
+      return null;
+    }
+    for (String line : lines.subList(1, lines.size())) {
+      if (line.startsWith(name + " ") && line.length() > start) {
+        return line.substring(start).split("\\s+", 2)[0];
+      }
+    }
+    return null;
+  }
+
+  private void checkSamePod(Story story) {
+    Optional<LocalPod> pod = cluster.kubelet().find(podName);
+    Optional<RuntimeProcess> runtime = pod.flatMap(LocalPod::runtime);
+    story.check(
+        "the pod was not replaced nor its runtime restarted (pod " + podName + ", pid " + pid + ")",
+        cluster.kubelet().pods().size() == 1
+            && runtime.isPresent()
+            && runtime.get().pid() == pid
+            && runtime.get().isAlive(),
+        cluster.kubelet().pods().stream()
+            .map(p -> p.name() + " pid " + p.runtime().map(RuntimeProcess::pid).orElse(-1L))
+            .toList());
+  }
+
+  /** The pod the story talks to: the newest one whose container is ready. */
+  private LocalPod pod() {
+    return cluster
+        .kubelet()
+        .newestReady()
+        .orElseThrow(() -> new IllegalStateException("no ready pod"));
   }
 
   /** A browser trusting every certificate issued so far, reaching the pod's HTTPS listener. */
   private ProxyClient browser() {
     return new ProxyClient(
-        HOST, pod.httpsAddress(), trusted.stream().map(Issued::certificate).toList());
+        HOST, pod().httpsAddress(), trusted.stream().map(Issued::certificate).toList());
   }
 
-  private void editSpec(java.util.function.Consumer<AuthentikProxySpec> change) {
+  private Secret tlsSecret(Issued issued) {
+    return LocalCluster.tlsSecret(NAMESPACE, TLS_SECRET, issued);
+  }
+
+  private boolean tlsCopyHolds(String secretName, Issued issued) {
+    Secret copy = client.secrets().inNamespace(NAMESPACE).withName(secretName).get();
+    return copy != null
+        && copy.getData() != null
+        && issued.tlsSecretData().get("tls.crt").equals(copy.getData().get("tls.crt"));
+  }
+
+  private void editSpec(Consumer<AuthentikProxySpec> change) {
     client
         .resources(AuthentikProxy.class)
         .inNamespace(NAMESPACE)
@@ -550,11 +661,6 @@ public final class WholeLoop implements AutoCloseable {
 
   @Override
   public void close() {
-    if (pod != null) {
-      pod.close();
-    }
-    kubelet.close();
-    authentik.close();
     cluster.close();
   }
 }

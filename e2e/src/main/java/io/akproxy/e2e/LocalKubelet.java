@@ -1,0 +1,117 @@
+package io.akproxy.e2e;
+
+import io.akproxy.testkit.kube.Kubelet;
+import io.akproxy.testkit.kube.PodHandle;
+import io.akproxy.testkit.time.Scheduler;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The simulated cluster's node: for every Pod the Deployment controller creates, a {@link LocalPod}
+ * that runs the runtime as a process; the Pod object changing makes that pod sync at once, as the
+ * real kubelet does; a deleted Pod's process gets SIGTERM. Nothing else makes a changed ConfigMap
+ * or Secret reach a pod before its periodic sync.
+ */
+public final class LocalKubelet implements Kubelet, AutoCloseable {
+
+  private final Path dir;
+  private final Path runtimeJar;
+  private final Duration syncPeriod;
+  private final Scheduler scheduler = Scheduler.system("local-kubelet");
+  private final ExecutorService stopper =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread thread = new Thread(r, "local-kubelet-stop");
+            thread.setDaemon(true);
+            return thread;
+          });
+  private final List<LocalPod> pods = new ArrayList<>();
+  private volatile KubernetesClient client;
+  private volatile Map<String, String> clusterDns = Map.of();
+
+  /**
+   * @param syncPeriod the periodic sync of every pod (the real kubelet's is 60 s plus jitter)
+   */
+  public LocalKubelet(Path dir, Path runtimeJar, Duration syncPeriod) {
+    this.dir = dir;
+    this.runtimeJar = runtimeJar;
+    this.syncPeriod = syncPeriod;
+  }
+
+  /**
+   * What the node reads volumes through, and what cluster DNS resolves Services to ({@code
+   * host:port} → {@code ip:port}). Called before any Pod is created.
+   */
+  public void connect(KubernetesClient client, Map<String, String> clusterDns) {
+    this.client = client;
+    this.clusterDns = Map.copyOf(clusterDns);
+  }
+
+  @Override
+  public void podCreated(PodHandle handle) {
+    LocalPod pod =
+        new LocalPod(
+            handle, client, dir.resolve(handle.name()), runtimeJar, clusterDns, scheduler, stopper);
+    synchronized (pods) {
+      pods.add(pod);
+    }
+    pod.start(syncPeriod);
+  }
+
+  @Override
+  public void podUpdated(PodHandle handle) {
+    find(handle.name()).ifPresent(LocalPod::podChanged);
+  }
+
+  @Override
+  public void podDeleted(PodHandle handle) {
+    find(handle.name())
+        .ifPresent(
+            pod -> {
+              synchronized (pods) {
+                pods.remove(pod);
+              }
+              pod.close();
+            });
+  }
+
+  /** The pods on this node, oldest first. */
+  public List<LocalPod> pods() {
+    synchronized (pods) {
+      return List.copyOf(pods);
+    }
+  }
+
+  public Optional<LocalPod> find(String name) {
+    return pods().stream().filter(p -> p.name().equals(name)).findFirst();
+  }
+
+  /** The newest pod whose container is ready, if any. */
+  public Optional<LocalPod> newestReady() {
+    List<LocalPod> all = new ArrayList<>(pods());
+    java.util.Collections.reverse(all);
+    return all.stream()
+        .filter(p -> p.runtime().map(r -> r.isAlive() && r.isReady()).orElse(false))
+        .findFirst();
+  }
+
+  @Override
+  public void close() {
+    pods().forEach(LocalPod::close);
+    scheduler.close();
+    stopper.shutdown();
+    try {
+      stopper.awaitTermination(60, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
