@@ -28,6 +28,8 @@ public final class Demo {
         .addShutdownHook(
             new Thread(
                 () -> {
+                  System.out.println(
+                      "\nStopping: each runtime gets SIGTERM and drains for its shutdown delay...");
                   loop.close();
                   stopped.countDown();
                 }));
