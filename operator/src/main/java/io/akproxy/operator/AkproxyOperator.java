@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The operator in-process: one controller for AuthentikProxy on the given client. {@code Main} runs
- * it in a pod; the demo and the end-to-end tests run it against a mock API server.
+ * it in a pod; the tests, the demo and the end-to-end tests run it against a simulated API server.
  */
 public final class AkproxyOperator {
 
@@ -69,7 +69,7 @@ public final class AkproxyOperator {
                   .withKubernetesClient(client)
                   // The client belongs to the caller (the demo shares it).
                   .withCloseClientOnStop(false)
-                  // What is tested is what runs: fabric8's mock server has no server-side apply.
+                  // What is tested is what runs: the tests' API server has no server-side apply.
                   .withUseSSAToPatchPrimaryResource(false)
                   .withSSABasedCreateUpdateMatchForDependentResources(false)
                   // A missing permission (a Role not applied, a watched namespace that does not

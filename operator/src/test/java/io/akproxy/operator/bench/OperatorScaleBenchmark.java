@@ -2,33 +2,30 @@ package io.akproxy.operator.bench;
 
 import io.akproxy.operator.AkproxyOperator;
 import io.akproxy.operator.ApiClient;
-import io.akproxy.operator.MockCluster;
 import io.akproxy.operator.OperatorSettings;
+import io.akproxy.operator.Simulation;
 import io.akproxy.operator.TestCertificates;
 import io.akproxy.operator.TestResources;
 import io.akproxy.operator.api.AuthentikProxy;
 import io.akproxy.operator.model.ConditionType;
 import io.akproxy.operator.model.StatusModel;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.akproxy.testkit.kube.SimulatedCluster;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
 
 /**
- * {@code make bench-operator}: many AuthentikProxy resources on fabric8's mock API server, with
- * this class playing the Deployment controller. Prints figures; asserts nothing.
+ * {@code make bench-operator}: many AuthentikProxy resources on testkit-kube's simulated API server
+ * (paginated lists, stored defaults, a Deployment controller that brings the pods up and writes
+ * status). Prints figures; asserts nothing.
  */
 public final class OperatorScaleBenchmark {
 
@@ -41,8 +38,8 @@ public final class OperatorScaleBenchmark {
     int unrelatedSecrets = args.length > 1 ? Integer.parseInt(args[1]) : 0;
     // As in production (Main): before the first HTTP client exists.
     ApiClient.limitIdleConnections();
-    try (MockCluster cluster = new MockCluster()) {
-      KubernetesClient kube = cluster.testClient;
+    try (SimulatedCluster cluster = Simulation.start(NS)) {
+      KubernetesClient kube = cluster.client();
       UnrelatedSecrets.create(kube, NS, unrelatedSecrets);
       kube.resource(TestResources.authentikService(NS)).create();
       kube.resource(
@@ -51,19 +48,16 @@ public final class OperatorScaleBenchmark {
                   TestResources.TLS_SECRET,
                   TestCertificates.issue(List.of("sso.example.com"), Duration.ofDays(90))))
           .create();
-      ExecutorService kubelet = Executors.newSingleThreadExecutor();
-      SharedIndexInformer<Deployment> deployments =
-          kube.apps().deployments().inNamespace(NS).inform(markAvailable(kube, kubelet));
-
       ResyncCounter reconciles = new ResyncCounter();
       // The operator's own client, as in production (Main); closed after the run.
       KubernetesClient operatorClient =
-          ApiClient.create(new ConfigBuilder(cluster.operatorClient.getConfiguration()));
+          ApiClient.create(
+              new ConfigBuilder(Simulation.operatorClient(cluster).getConfiguration()));
       AkproxyOperator operator =
           new AkproxyOperator(
               operatorClient, OperatorSettings.forNamespaces(NS), Clock.systemUTC(), reconciles);
       operator.start();
-      cluster.operatorRequests();
+      long started = Simulation.lastSequence(cluster);
 
       long start = System.nanoTime();
       for (int i = 0; i < count; i++) {
@@ -73,7 +67,7 @@ public final class OperatorScaleBenchmark {
         Thread.sleep(200); // a benchmark measures elapsed time; polling is its clock
       }
       Duration untilReady = Duration.ofNanos(System.nanoTime() - start);
-      List<String> requests = cluster.operatorRequests();
+      List<String> requests = Simulation.operatorRequestsAfter(cluster, started);
       long writes = requests.stream().filter(OperatorScaleBenchmark::isWrite).count();
 
       Map<String, Long> reads =
@@ -83,7 +77,7 @@ public final class OperatorScaleBenchmark {
                   Collectors.groupingBy(
                       OperatorScaleBenchmark::resource, TreeMap::new, Collectors.counting()));
 
-      // The mock server, its stored objects and the JVM's own share live in this JVM too: the
+      // The API server, its stored objects and the JVM's own share live in this JVM too: the
       // operator's share is what stopping it (and closing its client) frees.
       awaitQuiet(reconciles);
       // Steady state: connections idle since the first lists have been closed (see Main).
@@ -97,9 +91,10 @@ public final class OperatorScaleBenchmark {
       operatorClient = null;
       long heap = heapRunning - heapAfterGc();
       ResyncCounter resynced = new ResyncCounter();
+      long stopped = Simulation.lastSequence(cluster);
       AkproxyOperator restarted =
           new AkproxyOperator(
-              cluster.operatorClient,
+              Simulation.operatorClient(cluster),
               OperatorSettings.forNamespaces(NS),
               Clock.systemUTC(),
               resynced);
@@ -110,15 +105,15 @@ public final class OperatorScaleBenchmark {
       }
       Duration resyncTime = Duration.ofNanos(System.nanoTime() - resyncStart);
       long resyncWrites =
-          cluster.operatorRequests().stream().filter(OperatorScaleBenchmark::isWrite).count();
+          Simulation.operatorRequestsAfter(cluster, stopped).stream()
+              .filter(OperatorScaleBenchmark::isWrite)
+              .count();
       awaitQuiet(resynced);
       restarted.stop();
-      deployments.close();
-      kubelet.shutdownNow();
 
       System.out.printf(
           "operator scale benchmark, %d AuthentikProxy resources, %d unrelated Secrets in the"
-              + " watched namespace, on the mock API server%n",
+              + " watched namespace, on the simulated API server%n",
           count, unrelatedSecrets);
       System.out.printf(
           "  time until all Ready          %8.1f s%n", untilReady.toMillis() / 1000.0);
@@ -133,7 +128,7 @@ public final class OperatorScaleBenchmark {
           "  full no-op resync             %8.1f s, %d writes (target 0)%n",
           resyncTime.toMillis() / 1000.0, resyncWrites);
     }
-    // The mock server's and informers' threads would keep the JVM alive.
+    // The API server's and informers' threads would keep the JVM alive.
     System.exit(0);
   }
 
@@ -167,7 +162,8 @@ public final class OperatorScaleBenchmark {
   }
 
   private static boolean isWrite(String request) {
-    return MockCluster.WRITES.contains(request.substring(0, request.indexOf(' ')));
+    return Set.of("POST", "PUT", "PATCH", "DELETE")
+        .contains(request.substring(0, request.indexOf(' ')));
   }
 
   private static int ready(KubernetesClient kube) {
@@ -179,50 +175,6 @@ public final class OperatorScaleBenchmark {
                         .map(c -> "True".equals(c.getStatus()))
                         .orElse(false))
             .count();
-  }
-
-  /** The Deployment controller's part: every new Deployment gets its pods at once. */
-  private static ResourceEventHandler<Deployment> markAvailable(
-      KubernetesClient kube, ExecutorService executor) {
-    return new ResourceEventHandler<>() {
-      @Override
-      public void onAdd(Deployment deployment) {
-        executor.execute(() -> available(kube, deployment));
-      }
-
-      @Override
-      public void onUpdate(Deployment before, Deployment after) {
-        if (after.getStatus() == null || after.getStatus().getAvailableReplicas() == null) {
-          executor.execute(() -> available(kube, after));
-        }
-      }
-
-      @Override
-      public void onDelete(Deployment deployment, boolean unknown) {}
-    };
-  }
-
-  private static void available(KubernetesClient kube, Deployment deployment) {
-    int replicas =
-        deployment.getSpec().getReplicas() == null ? 1 : deployment.getSpec().getReplicas();
-    try {
-      kube.apps()
-          .deployments()
-          .inNamespace(NS)
-          .withName(deployment.getMetadata().getName())
-          .editStatus(
-              d -> {
-                d.setStatus(
-                    new DeploymentStatusBuilder()
-                        .withReplicas(replicas)
-                        .withReadyReplicas(replicas)
-                        .withAvailableReplicas(replicas)
-                        .build());
-                return d;
-              });
-    } catch (RuntimeException e) {
-      // A lost race with the operator's own write: the update event retries it.
-    }
   }
 
   /** Counts finished reconciles. */

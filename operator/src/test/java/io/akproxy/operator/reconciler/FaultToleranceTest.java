@@ -20,12 +20,12 @@ class FaultToleranceTest extends OperatorTestBase {
 
   @Test
   void conflictsAndServerErrorsOnWritesAreRetriedUntilTheChildrenExist() {
-    cluster.dispatcher.failNext(2, "POST", "/deployments", 409);
+    cluster.faults().failNext(2, "POST", "/deployments", 409);
     createSecretServiceAndProxy();
     awaitChild(Deployment.class);
-    assertThat(cluster.dispatcher.injected()).isEqualTo(2);
+    assertThat(cluster.faults().injected()).isEqualTo(2);
 
-    cluster.dispatcher.failNext(2, "PUT", "/configmaps/" + CHILD, 500);
+    cluster.faults().failNext(2, "PUT", "/configmaps/" + CHILD, 500);
     editProxy(p -> p.getSpec().trustedProxyCIDRs = List.of("192.168.0.0/16"));
     await()
         .atMost(WAIT)
@@ -33,7 +33,7 @@ class FaultToleranceTest extends OperatorTestBase {
             () ->
                 assertThat(awaitChild(ConfigMap.class).getData().get(Names.CONFIG_KEY))
                     .contains("192.168.0.0/16"));
-    assertThat(cluster.dispatcher.injected()).isEqualTo(4);
+    assertThat(cluster.faults().injected()).isEqualTo(4);
   }
 
   @Test
@@ -63,13 +63,13 @@ class FaultToleranceTest extends OperatorTestBase {
     awaitReady();
     reconciles.awaitQuiet();
     operator.stop();
-    cluster.operatorWrites();
+    drainWrites();
 
     ReconcileCounter restarted = new ReconcileCounter();
-    cluster.onOperatorRequests(restarted);
+    restarted.watchRequests(cluster.requests(), io.akproxy.operator.Simulation.OPERATOR_AGENT);
     operator =
         new AkproxyOperator(
-            cluster.operatorClient,
+            io.akproxy.operator.Simulation.operatorClient(cluster),
             OperatorSettings.forNamespaces(NS),
             Clock.systemUTC(),
             restarted);
@@ -77,7 +77,7 @@ class FaultToleranceTest extends OperatorTestBase {
     await().atMost(WAIT).until(() -> restarted.finished() > 0);
     restarted.awaitQuiet();
     assertThat(restarted.failed()).as("failed reconciles of the restarted operator").isZero();
-    assertThat(cluster.operatorWrites()).as("writes of the restarted operator").isEmpty();
+    assertThat(operatorWrites()).as("writes of the restarted operator").isEmpty();
   }
 
   @Test
@@ -85,7 +85,7 @@ class FaultToleranceTest extends OperatorTestBase {
     createSecretServiceAndProxy();
     awaitChild(ConfigMap.class);
 
-    cluster.restartServer();
+    cluster.restart();
     editProxy(p -> p.getSpec().path = "/authentik/");
     await()
         .atMost(WAIT)

@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.akproxy.operator.AkproxyOperator;
-import io.akproxy.operator.MockCluster;
 import io.akproxy.operator.OperatorSettings;
+import io.akproxy.operator.Simulation;
 import io.akproxy.operator.TestCertificates;
 import io.akproxy.operator.TestResources;
 import io.akproxy.operator.api.AuthentikProxy;
 import io.akproxy.operator.model.Names;
+import io.akproxy.testkit.kube.RecordedRequest;
+import io.akproxy.testkit.kube.SimulatedCluster;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -40,7 +42,7 @@ class LeaderElectionTest {
 
   @Test
   void onlyTheLeaderReconcilesTheStandbyStaysIdleThroughoutAndTakesOver() {
-    try (MockCluster cluster = new MockCluster()) {
+    try (SimulatedCluster cluster = Simulation.start(NS)) {
       ReconcileCounter aReconciles = new ReconcileCounter();
       ReconcileCounter bReconciles = new ReconcileCounter();
       AkproxyOperator a = instance(cluster, A, aReconciles);
@@ -49,19 +51,19 @@ class LeaderElectionTest {
         a.start();
         await().atMost(WAIT).until(() -> A.equals(holder(cluster)));
         b.start();
-        createProxy(cluster.testClient);
+        createProxy(cluster.client());
         await().atMost(WAIT).until(() -> configMap(cluster) != null);
 
         // While the leader works on a change and renews the Lease several times over, the
         // standby reconciles nothing and writes nothing but its look at the Lease.
-        edit(cluster.testClient, p -> p.getSpec().trustedProxyCIDRs = List.of("10.0.0.0/8"));
+        edit(cluster.client(), p -> p.getSpec().trustedProxyCIDRs = List.of("10.0.0.0/8"));
         await()
             .during(LEASE.multipliedBy(2))
             .atMost(LEASE.multipliedBy(2).plus(WAIT))
             .untilAsserted(
                 () -> {
                   assertThat(bReconciles.started()).as("reconciles of the standby").isZero();
-                  assertThat(changes(cluster.writesBy(B).stream()))
+                  assertThat(changes(writesBy(cluster, B)))
                       .as("changes written by the standby")
                       .isEmpty();
                 });
@@ -70,7 +72,7 @@ class LeaderElectionTest {
 
         a.stop();
         await().atMost(WAIT).until(() -> B.equals(holder(cluster)));
-        edit(cluster.testClient, p -> p.getSpec().trustedProxyCIDRs = List.of("192.168.0.0/16"));
+        edit(cluster.client(), p -> p.getSpec().trustedProxyCIDRs = List.of("192.168.0.0/16"));
         await().atMost(WAIT).until(() -> configMap(cluster).contains("192.168.0.0/16"));
         assertThat(bReconciles.finished()).isPositive();
       } finally {
@@ -82,31 +84,31 @@ class LeaderElectionTest {
 
   @Test
   void aLeaderThatCannotRenewItsLeaseStopsReconcilingAtOnce() {
-    try (MockCluster cluster = new MockCluster()) {
+    try (SimulatedCluster cluster = Simulation.start(NS)) {
       ReconcileCounter reconciles = new ReconcileCounter();
       AkproxyOperator a = instance(cluster, A, reconciles);
       try {
         a.start();
         await().atMost(WAIT).until(() -> A.equals(holder(cluster)));
-        createProxy(cluster.testClient);
+        createProxy(cluster.client());
         await().atMost(WAIT).until(() -> configMap(cluster) != null);
 
         // The API server refuses every renewal: after the renew deadline the Lease is as good as
         // lost, and another instance may take it once it expires.
-        cluster.dispatcher.failNext(Integer.MAX_VALUE, "PATCH", LEASES, 500);
+        cluster.faults().failNext(Integer.MAX_VALUE, "PATCH", LEASES, 500);
         await().atMost(WAIT).until(() -> !a.isLive());
         assertThat(a.readiness()).hasValueSatisfying(why -> assertThat(why).contains("Lease"));
-        int writesBefore = cluster.writesBy(A).size();
+        int writesBefore = (int) writesBy(cluster, A).count();
         String before = configMap(cluster);
 
-        edit(cluster.testClient, p -> p.getSpec().trustedProxyCIDRs = List.of("10.0.0.0/8"));
+        edit(cluster.client(), p -> p.getSpec().trustedProxyCIDRs = List.of("10.0.0.0/8"));
         await()
             .during(LEASE)
             .atMost(LEASE.plus(WAIT))
             .untilAsserted(
                 () -> {
                   assertThat(configMap(cluster)).as("proxy.json").isEqualTo(before);
-                  assertThat(changes(cluster.writesBy(A).stream().skip(writesBefore)))
+                  assertThat(changes(writesBy(cluster, A).skip(writesBefore)))
                       .as("changes written after the Lease was lost")
                       .isEmpty();
                 });
@@ -127,8 +129,12 @@ class LeaderElectionTest {
         .toList();
   }
 
+  private static Stream<String> writesBy(SimulatedCluster cluster, String agent) {
+    return cluster.requests().writesBy(agent).stream().map(RecordedRequest::toString);
+  }
+
   private static AkproxyOperator instance(
-      MockCluster cluster, String identity, ReconcileCounter counter) {
+      SimulatedCluster cluster, String identity, ReconcileCounter counter) {
     KubernetesClient client = cluster.newClient(identity);
     return new AkproxyOperator(
         client,
@@ -167,16 +173,16 @@ class LeaderElectionTest {
   }
 
   /** proxy.json in the proxy's ConfigMap, or null while there is none. */
-  private static String configMap(MockCluster cluster) {
+  private static String configMap(SimulatedCluster cluster) {
     ConfigMap configMap =
-        cluster.testClient.configMaps().inNamespace(NS).withName(Names.child("sso")).get();
+        cluster.client().configMaps().inNamespace(NS).withName(Names.child("sso")).get();
     return configMap == null ? null : configMap.getData().get(Names.CONFIG_KEY);
   }
 
-  private static String holder(MockCluster cluster) {
+  private static String holder(SimulatedCluster cluster) {
     Lease lease =
         cluster
-            .testClient
+            .client()
             .leases()
             .inNamespace(NS)
             .withName(OperatorSettings.DEFAULT_LEASE_NAME)

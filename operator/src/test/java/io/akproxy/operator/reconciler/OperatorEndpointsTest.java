@@ -4,11 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.akproxy.operator.AkproxyOperator;
-import io.akproxy.operator.MockCluster;
 import io.akproxy.operator.OperatorHttpServer;
 import io.akproxy.operator.OperatorSettings;
+import io.akproxy.operator.Simulation;
 import io.akproxy.operator.TestCertificates;
 import io.akproxy.operator.TestResources;
+import io.akproxy.testkit.kube.SimulatedCluster;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -29,11 +30,11 @@ class OperatorEndpointsTest {
 
   @Test
   void healthReadinessAndMetricsReflectTheRunningOperator() throws Exception {
-    try (MockCluster cluster = new MockCluster()) {
+    try (SimulatedCluster cluster = Simulation.start("authentik")) {
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       AkproxyOperator operator =
           new AkproxyOperator(
-              cluster.operatorClient,
+              Simulation.operatorClient(cluster),
               OperatorSettings.forNamespaces("authentik"),
               Clock.systemUTC(),
               MicrometerMetrics.withoutPerResourceMetrics(registry));
@@ -50,15 +51,15 @@ class OperatorEndpointsTest {
         assertThat(get(server, "/healthz").statusCode()).isEqualTo(200);
 
         cluster
-            .testClient
+            .client()
             .resource(
                 TestCertificates.tlsSecret(
                     "authentik",
                     TestResources.TLS_SECRET,
                     TestCertificates.issue(List.of("sso.example.com"), Duration.ofDays(30))))
             .create();
-        cluster.testClient.resource(TestResources.authentikService("authentik")).create();
-        cluster.testClient.resource(TestResources.proxy("authentik", "sso")).create();
+        cluster.client().resource(TestResources.authentikService("authentik")).create();
+        cluster.client().resource(TestResources.proxy("authentik", "sso")).create();
         await()
             .atMost(Duration.ofSeconds(20))
             .untilAsserted(

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.akproxy.operator.AkproxyOperator;
-import io.akproxy.operator.MockCluster;
 import io.akproxy.operator.OperatorSettings;
+import io.akproxy.operator.Simulation;
 import io.akproxy.operator.TestCertificates;
 import io.akproxy.operator.TestCertificates.Issued;
 import io.akproxy.operator.TestResources;
@@ -13,12 +13,12 @@ import io.akproxy.operator.api.AuthentikProxy;
 import io.akproxy.operator.model.ConditionType;
 import io.akproxy.operator.model.Names;
 import io.akproxy.operator.model.StatusModel;
+import io.akproxy.testkit.kube.RecordedRequest;
+import io.akproxy.testkit.kube.SimulatedCluster;
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,8 +30,9 @@ import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
- * One operator on a fresh mock API server per test, and what tests do to them. Tests share nothing,
- * so they run side by side.
+ * One operator on a fresh simulated API server per test (testkit-kube: it stores children as a real
+ * one does, and its Deployment controller brings the pods up and writes status), and what tests do
+ * to them. Tests share nothing, so they run side by side.
  */
 @Execution(ExecutionMode.CONCURRENT)
 abstract class OperatorTestBase {
@@ -41,7 +42,7 @@ abstract class OperatorTestBase {
   static final String CHILD = Names.child(NAME);
   static final Duration WAIT = Duration.ofSeconds(20);
 
-  MockCluster cluster;
+  SimulatedCluster cluster;
   KubernetesClient kube;
   AkproxyOperator operator;
   final ReconcileCounter reconciles = new ReconcileCounter();
@@ -49,12 +50,12 @@ abstract class OperatorTestBase {
 
   @BeforeEach
   void start() {
-    cluster = new MockCluster();
-    cluster.onOperatorRequests(reconciles);
-    kube = cluster.testClient;
+    cluster = Simulation.start(NS);
+    reconciles.watchRequests(cluster.requests(), Simulation.OPERATOR_AGENT);
+    kube = cluster.client();
     operator =
         new AkproxyOperator(
-            cluster.operatorClient,
+            Simulation.operatorClient(cluster),
             OperatorSettings.forNamespaces(NS),
             Clock.systemUTC(),
             reconciles);
@@ -74,102 +75,13 @@ abstract class OperatorTestBase {
     kube.resource(TestResources.proxy(NS, NAME)).create();
   }
 
+  /** Waits until Ready: the simulated Deployment controller and kubelet bring the pods up. */
   void awaitReady() {
     awaitChild(Deployment.class);
-    markAvailable(2);
     await()
         .atMost(WAIT)
         .untilAsserted(
             () -> assertThat(condition(get(), ConditionType.READY).getStatus()).isEqualTo("True"));
-  }
-
-  /** Plays the Deployment controller: the pods are up. */
-  void markAvailable(int replicas) {
-    retrying(() -> setAvailable(replicas));
-  }
-
-  void setAvailable(int replicas) {
-    Deployment deployment = awaitChild(Deployment.class);
-    deployment.setStatus(
-        new DeploymentStatusBuilder()
-            .withReplicas(replicas)
-            .withReadyReplicas(replicas)
-            .withAvailableReplicas(replicas)
-            .withUpdatedReplicas(replicas)
-            .withObservedGeneration(deployment.getMetadata().getGeneration())
-            .build());
-    kube.resource(deployment).updateStatus();
-  }
-
-  /**
-   * Plays a real API server: adds the defaults it would store on each child. The model never sets
-   * these, so a naive comparison would rewrite every child on every reconcile.
-   */
-  void simulateApiServerDefaults() {
-    kube.apps()
-        .deployments()
-        .inNamespace(NS)
-        .withName(CHILD)
-        .edit(
-            d -> {
-              d.getMetadata().getAnnotations().put("deployment.kubernetes.io/revision", "1");
-              d.getSpec().setProgressDeadlineSeconds(600);
-              d.getSpec().setRevisionHistoryLimit(10);
-              var pod = d.getSpec().getTemplate().getSpec();
-              pod.setDnsPolicy("ClusterFirst");
-              pod.setRestartPolicy("Always");
-              pod.setSchedulerName("default-scheduler");
-              pod.getVolumes()
-                  .forEach(
-                      v -> {
-                        if (v.getConfigMap() != null) {
-                          v.getConfigMap().setDefaultMode(420);
-                        }
-                      });
-              Container container = pod.getContainers().get(0);
-              container.setImagePullPolicy("IfNotPresent");
-              container.setTerminationMessagePath("/dev/termination-log");
-              container.setTerminationMessagePolicy("File");
-              // timeoutSeconds 1 equals the value of successThreshold: zjsonpatch's default diff
-              // would report a "copy" here.
-              for (var probe :
-                  List.of(
-                      container.getLivenessProbe(),
-                      container.getReadinessProbe(),
-                      container.getStartupProbe())) {
-                probe.setTimeoutSeconds(1);
-                probe.setSuccessThreshold(1);
-                probe.getHttpGet().setScheme("HTTP");
-              }
-              // Quantities come back canonical: "192Mi" is stored as is, cpu "100m" too, but a
-              // "0.1" would come back as "100m"; rewrite to an equal value in another spelling.
-              container
-                  .getResources()
-                  .getRequests()
-                  .put("cpu", new io.fabric8.kubernetes.api.model.Quantity("0.1"));
-              return d;
-            });
-    kube.services()
-        .inNamespace(NS)
-        .withName(CHILD)
-        .edit(
-            s -> {
-              s.getSpec().setClusterIP("10.96.0.42");
-              s.getSpec().setClusterIPs(List.of("10.96.0.42"));
-              s.getSpec().setSessionAffinity("None");
-              s.getSpec().setIpFamilies(List.of("IPv4"));
-              s.getSpec().setIpFamilyPolicy("SingleStack");
-              s.getSpec().setInternalTrafficPolicy("Cluster");
-              return s;
-            });
-    kube.serviceAccounts()
-        .inNamespace(NS)
-        .withName(CHILD)
-        .edit(
-            sa -> {
-              sa.getMetadata().getAnnotations().put("kubectl.kubernetes.io/last-applied", "{}");
-              return sa;
-            });
   }
 
   /**
@@ -188,17 +100,26 @@ abstract class OperatorTestBase {
               return s;
             });
     await().atMost(WAIT).until(() -> reconciles.started() > before);
-    reconciles.awaitQuiet();
-    return cluster.operatorWrites();
+    return operatorWrites();
   }
 
   /**
-   * Forgets the writes so far, once the operator has been quiet (see {@link
+   * The operator's writes since the last call, read once it has been quiet (see {@link
    * #nudgeAndCollectWrites}).
    */
-  void drainWrites() {
+  List<String> operatorWrites() {
     reconciles.awaitQuiet();
-    cluster.operatorWrites();
+    return cluster
+        .requests()
+        .writesWhenQuiet(Simulation.OPERATOR_AGENT, ReconcileCounter.QUIET, WAIT)
+        .stream()
+        .map(RecordedRequest::toString)
+        .toList();
+  }
+
+  /** Forgets the writes so far, once the operator has been quiet. */
+  void drainWrites() {
+    operatorWrites();
   }
 
   static List<String> childWrites(List<String> writes) {

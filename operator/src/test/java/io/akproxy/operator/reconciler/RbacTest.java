@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.akproxy.operator.AkproxyOperator;
 import io.akproxy.operator.Kustomize;
-import io.akproxy.operator.MockCluster;
 import io.akproxy.operator.OperatorSettings;
+import io.akproxy.operator.Simulation;
 import io.akproxy.operator.TestCertificates;
 import io.akproxy.operator.TestResources;
 import io.akproxy.operator.api.AuthentikProxy;
@@ -16,6 +16,7 @@ import io.akproxy.operator.api.ServiceSpec;
 import io.akproxy.operator.model.ConditionType;
 import io.akproxy.operator.model.Names;
 import io.akproxy.operator.model.StatusModel;
+import io.akproxy.testkit.kube.SimulatedCluster;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
@@ -43,9 +44,10 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
 /**
  * The RBAC in deploy/ (namespaced) and deploy/cluster-wide/ grants what the operator does, and
  * nothing it does not do unless listed below with the reason. What it does is not listed by hand:
- * the operator runs a whole lifecycle on the mock API server (leader election, a missing Secret,
- * create, every optional child on, changed and off, a switch to another Secret, PDB removal), and
- * every request it sent is turned into the (namespace, API group, resource, verb) it needs.
+ * the operator runs a whole lifecycle on the simulated API server (leader election, a missing
+ * Secret, create, every optional child on, changed and off, a switch to another Secret, PDB
+ * removal), and every request it sent is turned into the (namespace, API group, resource, verb) it
+ * needs.
  */
 @Execution(ExecutionMode.CONCURRENT)
 class RbacTest {
@@ -142,7 +144,7 @@ class RbacTest {
 
   private static Set<String> permissionsUsedByALifecycle(Set<String> watched) {
     Set<String> needed = new TreeSet<>();
-    try (MockCluster cluster = new MockCluster()) {
+    try (SimulatedCluster cluster = Simulation.start(NS, OWN_NS)) {
       OperatorSettings settings =
           new OperatorSettings(
               watched,
@@ -158,14 +160,17 @@ class RbacTest {
               OperatorSettings.DEFAULT_CACHE_SYNC_TIMEOUT);
       AkproxyOperator operator =
           new AkproxyOperator(
-              cluster.operatorClient, settings, Clock.systemUTC(), new ReconcileCounter());
+              Simulation.operatorClient(cluster),
+              settings,
+              Clock.systemUTC(),
+              new ReconcileCounter());
       try {
         operator.start();
-        lifecycle(cluster.testClient);
+        lifecycle(cluster.client());
       } finally {
         operator.stop();
       }
-      for (String request : cluster.operatorRequests()) {
+      for (String request : Simulation.operatorRequests(cluster)) {
         permission(request).ifPresent(needed::add);
       }
     }

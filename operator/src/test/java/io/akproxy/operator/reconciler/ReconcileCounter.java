@@ -2,7 +2,7 @@ package io.akproxy.operator.reconciler;
 
 import static org.awaitility.Awaitility.await;
 
-import io.akproxy.operator.MockCluster;
+import io.akproxy.testkit.kube.RequestLog;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import io.javaoperatorsdk.operator.api.reconciler.RetryInfo;
@@ -13,11 +13,11 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Counts reconciles as they start, finish and fail, so a test can wait for one instead of sleeping,
- * and a throw-and-retry loop shows up as clearly as a loop of successful reconciles. Registered
- * with the mock API server too ({@link MockCluster#onOperatorRequests}), it knows when the operator
- * last did anything at all: "quiet" is measured from the last event, not waited for blindly.
+ * and a throw-and-retry loop shows up as clearly as a loop of successful reconciles. Given the
+ * simulated API server's request log ({@link #watchRequests}), it knows when the operator last did
+ * anything at all: "quiet" is measured from the last event, not waited for blindly.
  */
-class ReconcileCounter implements Metrics, MockCluster.RequestListener {
+class ReconcileCounter implements Metrics {
 
   /**
    * How long after its last reconcile or request the operator counts as idle: longer than the first
@@ -30,7 +30,6 @@ class ReconcileCounter implements Metrics, MockCluster.RequestListener {
   private final AtomicInteger finished = new AtomicInteger();
   private final AtomicInteger failed = new AtomicInteger();
   private final AtomicInteger executing = new AtomicInteger();
-  private final AtomicInteger requests = new AtomicInteger();
   private final AtomicLong lastActivity = new AtomicLong(System.nanoTime());
 
   @Override
@@ -65,16 +64,25 @@ class ReconcileCounter implements Metrics, MockCluster.RequestListener {
     touch();
   }
 
-  @Override
-  public void requestStarted() {
-    requests.incrementAndGet();
-    touch();
+  private volatile RequestLog requestLog;
+  private volatile String userAgent;
+
+  /** From now on, the operator's requests in {@code log} (sent as {@code userAgent}) count too. */
+  void watchRequests(RequestLog log, String userAgent) {
+    this.userAgent = userAgent;
+    this.requestLog = log;
   }
 
-  @Override
-  public void requestFinished() {
-    requests.decrementAndGet();
-    touch();
+  /** When the operator's last request arrived, or long ago. */
+  private long lastRequest() {
+    RequestLog log = requestLog;
+    if (log == null) {
+      return Long.MIN_VALUE / 2;
+    }
+    var requests = log.by(userAgent);
+    return requests.isEmpty()
+        ? Long.MIN_VALUE / 2
+        : requests.get(requests.size() - 1).arrivedNanos();
   }
 
   private void touch() {
@@ -93,11 +101,12 @@ class ReconcileCounter implements Metrics, MockCluster.RequestListener {
     return failed.get();
   }
 
-  /** Whether no reconcile or request is running and the last one ended {@code quiet} ago. */
+  /** Whether no reconcile runs and the last reconcile event or request was {@code quiet} ago. */
   boolean quietFor(Duration quiet) {
+    long now = System.nanoTime();
     return executing.get() == 0
-        && requests.get() == 0
-        && System.nanoTime() - lastActivity.get() >= quiet.toNanos();
+        && now - lastActivity.get() >= quiet.toNanos()
+        && now - lastRequest() >= quiet.toNanos();
   }
 
   /**

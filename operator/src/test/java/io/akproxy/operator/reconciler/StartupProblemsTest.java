@@ -4,8 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.akproxy.operator.AkproxyOperator;
-import io.akproxy.operator.MockCluster;
 import io.akproxy.operator.OperatorSettings;
+import io.akproxy.operator.Simulation;
+import io.akproxy.testkit.kube.SimulatedCluster;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.VersionInfo;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -18,12 +23,13 @@ class StartupProblemsTest {
 
   @Test
   void aMissingPermissionIsReportedOnReadyzAndTheOperatorRecoversWhenGranted() {
-    try (MockCluster cluster = new MockCluster()) {
-      cluster.dispatcher.failNext(
-          Integer.MAX_VALUE, "GET", "/api/v1/namespaces/authentik/secrets", 403);
+    try (SimulatedCluster cluster = Simulation.start("authentik")) {
+      cluster
+          .faults()
+          .failNext(Integer.MAX_VALUE, "GET", "/api/v1/namespaces/authentik/secrets", 403);
       AkproxyOperator operator =
           new AkproxyOperator(
-              cluster.operatorClient,
+              Simulation.operatorClient(cluster),
               // Start-up stops waiting for the list it cannot make after 2 s, not 2 minutes.
               OperatorSettings.forNamespaces("authentik")
                   .withCacheSyncTimeout(Duration.ofSeconds(2)),
@@ -40,7 +46,7 @@ class StartupProblemsTest {
                             why -> assertThat(why).contains("secrets").contains("authentik")));
         assertThat(operator.isLive()).isTrue();
 
-        cluster.dispatcher.failNext(0, "GET", "/api/v1/namespaces/authentik/secrets", 403);
+        cluster.faults().clear(); // the Role is granted
         await().atMost(WAIT).until(() -> operator.readiness().isEmpty());
       } finally {
         operator.stop();
@@ -50,11 +56,10 @@ class StartupProblemsTest {
 
   @Test
   void anApiServerOlderThan131IsNamedAsTheProblem() {
-    try (MockCluster cluster = new MockCluster()) {
-      cluster.dispatcher.kubernetesVersion("30");
+    try (SimulatedCluster cluster = Simulation.start("authentik")) {
       AkproxyOperator operator =
           new AkproxyOperator(
-              cluster.operatorClient,
+              onKubernetes130(Simulation.operatorClient(cluster)),
               OperatorSettings.forNamespaces("authentik"),
               Clock.systemUTC(),
               new ReconcileCounter());
@@ -66,5 +71,29 @@ class StartupProblemsTest {
         operator.stop();
       }
     }
+  }
+
+  /**
+   * The client, but the API server it reports is Kubernetes 1.30. testkit-kube always claims 1.32
+   * (kubectl's own version), with no setting for another.
+   */
+  private static KubernetesClient onKubernetes130(KubernetesClient client) {
+    VersionInfo old =
+        new VersionInfo.Builder().withMajor("1").withMinor("30").withGitVersion("v1.30.0").build();
+    return (KubernetesClient)
+        Proxy.newProxyInstance(
+            KubernetesClient.class.getClassLoader(),
+            new Class<?>[] {KubernetesClient.class},
+            (proxy, method, args) -> {
+              if (method.getName().equals("getKubernetesVersion")
+                  && method.getParameterCount() == 0) {
+                return old;
+              }
+              try {
+                return method.invoke(client, args);
+              } catch (InvocationTargetException e) {
+                throw e.getCause();
+              }
+            });
   }
 }

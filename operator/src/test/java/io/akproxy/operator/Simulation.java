@@ -1,0 +1,57 @@
+package io.akproxy.operator;
+
+import io.akproxy.testkit.kube.RecordedRequest;
+import io.akproxy.testkit.kube.SimulatedCluster;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The API server every operator test and the bench run against: testkit-kube's simulation of a real
+ * one (omitempty, defaults, status subresources, a Deployment controller that writes status,
+ * paginated lists), with the committed CRD installed. The operator's requests are told apart by
+ * their User-Agent.
+ */
+public final class Simulation {
+
+  /** The operator's User-Agent. */
+  public static final String OPERATOR_AGENT = "akproxy-operator";
+
+  /** The CRD as committed (crds/), which the build keeps equal to the generated one. */
+  static final Path CRD = Path.of("..", "crds", "authentikproxies.akproxy.io-v1.yml");
+
+  private Simulation() {}
+
+  /** A started simulation with the CRD and these namespaces. */
+  public static SimulatedCluster start(String... namespaces) {
+    SimulatedCluster.Builder builder = SimulatedCluster.builder().crd(CRD);
+    for (String namespace : namespaces) {
+      builder.namespace(namespace);
+    }
+    return builder.start();
+  }
+
+  /** A client for an operator, its requests recorded as {@link #OPERATOR_AGENT}'s. */
+  public static KubernetesClient operatorClient(SimulatedCluster cluster) {
+    return cluster.newClient(OPERATOR_AGENT);
+  }
+
+  /** Every request of the operator after {@code sequence}, as "METHOD path?query". */
+  public static List<String> operatorRequestsAfter(SimulatedCluster cluster, long sequence) {
+    return cluster.requests().by(OPERATOR_AGENT).stream()
+        .filter(r -> r.sequence() > sequence)
+        .map(RecordedRequest::toString)
+        .toList();
+  }
+
+  /** Every request of the operator so far, as "METHOD path?query". */
+  public static List<String> operatorRequests(SimulatedCluster cluster) {
+    return operatorRequestsAfter(cluster, -1);
+  }
+
+  /** The sequence number of the last request so far (of any client), or -1. */
+  public static long lastSequence(SimulatedCluster cluster) {
+    List<RecordedRequest> all = cluster.requests().all();
+    return all.isEmpty() ? -1 : all.get(all.size() - 1).sequence();
+  }
+}
