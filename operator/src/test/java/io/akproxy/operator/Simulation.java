@@ -3,28 +3,27 @@ package io.akproxy.operator;
 import io.akproxy.testkit.kube.RecordedRequest;
 import io.akproxy.testkit.kube.SimulatedCluster;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.nio.file.Path;
 import java.util.List;
 
 /**
  * The API server every operator test and the bench run against: testkit-kube's simulation of a real
  * one (omitempty, defaults, status subresources, a Deployment controller that writes status,
- * paginated lists), with the committed CRD installed. The operator's requests are told apart by
- * their User-Agent.
+ * paginated lists), with the generated CRD installed (the build keeps crds/ equal to it). The
+ * operator's requests are told apart by their User-Agent.
  */
 public final class Simulation {
 
   /** The operator's User-Agent. */
   public static final String OPERATOR_AGENT = "akproxy-operator";
 
-  /** The CRD as committed (crds/), which the build keeps equal to the generated one. */
-  static final Path CRD = Path.of("..", "crds", "authentikproxies.akproxy.io-v1.yml");
+  /** The CRD as generated on the classpath; CrdTest keeps crds/ equal to it. */
+  static final String CRD = "META-INF/fabric8/authentikproxies.akproxy.io-v1.yml";
 
   private Simulation() {}
 
   /** A started simulation with the CRD and these namespaces. */
   public static SimulatedCluster start(String... namespaces) {
-    SimulatedCluster.Builder builder = SimulatedCluster.builder().crd(CRD);
+    SimulatedCluster.Builder builder = SimulatedCluster.builder().crdResource(CRD);
     for (String namespace : namespaces) {
       builder.namespace(namespace);
     }

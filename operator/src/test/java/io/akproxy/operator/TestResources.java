@@ -1,5 +1,7 @@
 package io.akproxy.operator;
 
+import static org.awaitility.Awaitility.await;
+
 import io.akproxy.operator.api.AuthentikProxy;
 import io.akproxy.operator.api.AuthentikProxySpec;
 import io.akproxy.operator.api.ServiceRef;
@@ -9,9 +11,13 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 
-/** Typical objects for tests. */
+/** Typical objects for tests, and what a user does to them. */
 public final class TestResources {
 
   public static final String TLS_SECRET = "sso-tls";
@@ -61,5 +67,27 @@ public final class TestResources {
         .endPort()
         .endSpec()
         .build();
+  }
+
+  /**
+   * Edits the resource like a user would, retrying when one of the operator's status writes came
+   * first (409).
+   */
+  public static void editProxy(
+      KubernetesClient kube, String namespace, String name, Consumer<AuthentikProxy> change) {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreException(KubernetesClientException.class)
+        .until(
+            () ->
+                kube.resources(AuthentikProxy.class)
+                        .inNamespace(namespace)
+                        .withName(name)
+                        .edit(
+                            p -> {
+                              change.accept(p);
+                              return p;
+                            })
+                    != null);
   }
 }

@@ -15,7 +15,6 @@ import io.akproxy.testkit.kube.SimulatedCluster;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -154,22 +153,8 @@ class LeaderElectionTest {
     kube.resource(TestResources.proxy(NS, "sso")).create();
   }
 
-  /** Edits the resource, retrying when an operator's status write came first. */
   private static void edit(KubernetesClient kube, Consumer<AuthentikProxy> change) {
-    await()
-        .atMost(WAIT)
-        .ignoreException(KubernetesClientException.class)
-        .until(
-            () ->
-                kube.resources(AuthentikProxy.class)
-                        .inNamespace(NS)
-                        .withName("sso")
-                        .edit(
-                            p -> {
-                              change.accept(p);
-                              return p;
-                            })
-                    != null);
+    TestResources.editProxy(kube, NS, "sso", change);
   }
 
   /** proxy.json in the proxy's ConfigMap, or null while there is none. */

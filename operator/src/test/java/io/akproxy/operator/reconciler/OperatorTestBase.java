@@ -140,20 +140,7 @@ abstract class OperatorTestBase {
 
   /** Edits the spec like a user would, retrying when the operator's status write came first. */
   void editProxy(java.util.function.Consumer<AuthentikProxy> change) {
-    await()
-        .atMost(WAIT)
-        .ignoreException(io.fabric8.kubernetes.client.KubernetesClientException.class)
-        .until(
-            () ->
-                kube.resources(AuthentikProxy.class)
-                        .inNamespace(NS)
-                        .withName(NAME)
-                        .edit(
-                            p -> {
-                              change.accept(p);
-                              return p;
-                            })
-                    != null);
+    TestResources.editProxy(kube, NS, NAME, change);
   }
 
   /** The resource's status, failing (so an await retries) while there is none yet. */

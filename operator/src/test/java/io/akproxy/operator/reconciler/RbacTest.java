@@ -25,7 +25,6 @@ import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.Subject;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -304,22 +303,8 @@ class RbacTest {
         .get(Names.CONFIG_KEY);
   }
 
-  /** Edits the resource, retrying on the conflicts the operator's own status writes cause. */
   private static void edit(KubernetesClient kube, Consumer<AuthentikProxy> change) {
-    await()
-        .atMost(WAIT)
-        .ignoreException(KubernetesClientException.class)
-        .until(
-            () ->
-                kube.resources(AuthentikProxy.class)
-                        .inNamespace(NS)
-                        .withName("sso")
-                        .edit(
-                            p -> {
-                              change.accept(p);
-                              return p;
-                            })
-                    != null);
+    TestResources.editProxy(kube, NS, "sso", change);
   }
 
   private static void awaitTls(KubernetesClient kube, String reason) {
