@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -14,9 +15,11 @@ import java.util.concurrent.Executors;
  * Kubernetes' garbage collector and namespace controller, simplified: after any deletion it
  * deletes, on its own thread, every object whose owners are all gone (background propagation) and
  * every object of a namespace that is gone; an owner deleted with {@code propagationPolicy:
- * Foreground} carries the {@code foregroundDeletion} finalizer until its dependents are gone.
- * Deviations: no {@code blockOwnerDeletion} ordering, no dependency graph cache (it sweeps every
- * object).
+ * Foreground} carries the {@code foregroundDeletion} finalizer until its dependents are gone. An
+ * object written with owner references that all name absent owners (a controller racing its owner's
+ * deletion re-creates a child after the sweep) is collected too, as the real collector's "absent
+ * owner" check does. Deviations: no {@code blockOwnerDeletion} ordering, no dependency graph cache
+ * (it sweeps every object).
  */
 final class GarbageCollector implements AutoCloseable {
 
@@ -40,6 +43,9 @@ final class GarbageCollector implements AutoCloseable {
               if (change.type().equals("DELETED")
                   || change.object().path("metadata").has("deletionTimestamp")) {
                 loop.execute(this::sweepQuietly);
+              } else if (!change.object().path("metadata").path("ownerReferences").isEmpty()) {
+                ObjectNode written = change.object();
+                loop.execute(() -> collectIfOwnersAbsent(written));
               }
             });
   }
@@ -50,6 +56,45 @@ final class GarbageCollector implements AutoCloseable {
     } catch (RuntimeException e) {
       // A concurrent change: the next deletion sweeps again.
     }
+  }
+
+  /** Deletes a dependent none of whose owners exists (same name and uid) in its namespace. */
+  private void collectIfOwnersAbsent(ObjectNode written) {
+    try {
+      // The object as it is now (a later write may have re-created it with a live owner).
+      ObjectNode dependent =
+          typeOf(written)
+              .flatMap(t -> resources.find(t, namespaceOf(written), nameOf(written)))
+              .filter(o -> Json.text(o, "metadata.uid").equals(Json.text(written, "metadata.uid")))
+              .orElse(null);
+      if (dependent == null) {
+        return;
+      }
+      JsonNode owners = dependent.path("metadata").path("ownerReferences");
+      for (JsonNode owner : owners) {
+        if (ownerExists(owner, namespaceOf(dependent))) {
+          return;
+        }
+      }
+      if (!owners.isEmpty()) {
+        delete(dependent);
+      }
+    } catch (RuntimeException e) {
+      // A concurrent change: the next write or deletion looks again.
+    }
+  }
+
+  private boolean ownerExists(JsonNode owner, String namespace) {
+    String uid = owner.path("uid").asText();
+    Optional<ResourceType> type =
+        resources.types().byKind(owner.path("apiVersion").asText(), owner.path("kind").asText());
+    if (type.isEmpty()) {
+      return true; // a kind it cannot resolve: the real collector leaves the dependent alone too
+    }
+    return resources
+        .find(type.get(), type.get().namespaced() ? namespace : null, owner.path("name").asText())
+        .filter(o -> uid.equals(Json.text(o, "metadata.uid")))
+        .isPresent();
   }
 
   /** One pass: what a real collector would have deleted by now. Visible for tests. */
@@ -181,7 +226,7 @@ final class GarbageCollector implements AutoCloseable {
     }
   }
 
-  private java.util.Optional<ResourceType> typeOf(ObjectNode object) {
+  private Optional<ResourceType> typeOf(ObjectNode object) {
     return resources.types().byKind(Json.text(object, "apiVersion"), Json.text(object, "kind"));
   }
 

@@ -54,6 +54,23 @@ class GarbageCollectorTest extends ClusterTestBase {
   }
 
   @Test
+  void aDependentWrittenAfterItsOwnerWasDeletedIsCollected() {
+    GenericKubernetesResource owner = owner();
+    widgets().inNamespace(NS).withName("owner").delete();
+    await().atMost(WAIT).until(() -> widgets().inNamespace(NS).withName("owner").get() == null);
+
+    // A controller that read the owner before its deletion re-creates a child afterwards.
+    ownedConfigMap("late-child", owner);
+    GenericKubernetesResource live = owner();
+    ownedConfigMap("live-child", live);
+
+    await()
+        .atMost(WAIT)
+        .until(() -> kube.configMaps().inNamespace(NS).withName("late-child").get() == null);
+    assertThat(kube.configMaps().inNamespace(NS).withName("live-child").get()).isNotNull();
+  }
+
+  @Test
   void orphanPropagationKeepsDependents() {
     GenericKubernetesResource owner = owner();
     ownedConfigMap("child", owner);
