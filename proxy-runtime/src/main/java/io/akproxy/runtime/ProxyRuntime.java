@@ -86,7 +86,8 @@ public final class ProxyRuntime implements SnapshotSource, RuntimeView, ReloadTa
         SocketAddress.inetSocketAddress(connectTo.port(), connectTo.host()),
         set.upstreamCaPem(),
         options.tlsEngine().options(),
-        config.limits().maxConnections());
+        config.limits().maxConnections(),
+        options.clock());
   }
 
   /**

@@ -3,7 +3,6 @@ package io.akproxy.runtime.proxy;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -31,7 +30,7 @@ final class Forwarder {
         .onComplete(
             connected -> {
               if (connected.failed()) {
-                upstream.finished(null);
+                upstream.finished();
                 LocalResponses.upstreamFailed(exchange, connected.cause(), false);
                 return;
               }
@@ -49,7 +48,7 @@ final class Forwarder {
       // The client left while the upstream request was being set up (an HTTP/2 stream reset, as
       // in a rapid-reset flood): nothing to send, and its body can no longer be read.
       outgoing.reset();
-      upstream.finished(null);
+      upstream.finished();
       return;
     }
     outgoing.authority(request.authority());
@@ -59,6 +58,7 @@ final class Forwarder {
         exchange.peer(),
         scheme,
         request.authority().toString());
+    upstream.sending(outgoing);
     exchange.onClientGone(() -> outgoing.reset());
     outgoing
         .response()
@@ -72,9 +72,8 @@ final class Forwarder {
       HttpClientRequest outgoing,
       AsyncResult<HttpClientResponse> answered,
       long started) {
-    HttpConnection connection = outgoing.connection();
     if (answered.failed()) {
-      upstream.finished(null);
+      upstream.finished();
       LocalResponses.upstreamFailed(exchange, answered.cause(), true);
       return;
     }
@@ -86,34 +85,22 @@ final class Forwarder {
     HttpServerRequest request = exchange.request();
     HttpServerResponse response = request.response();
     if (response.closed()) {
+      // Before authentik's answer ended: resetting cannot touch a connection handed on.
       outgoing.reset();
-      upstream.finished(null);
+      upstream.finished();
       return;
     }
     int status = incoming.statusCode();
     response.setStatusCode(status);
     ResponseHeaders.copy(incoming.headers(), response.headers());
     exchange.snapshot().hsts().apply(response);
-    if (hasNoBody(request.method(), status)) {
-      response.end();
-      incoming.end().onComplete(done -> upstream.finished(connection));
-      return;
-    }
-    response
-        .send(incoming)
-        .onComplete(
-            sent -> {
-              if (sent.failed()) {
-                // One side broke mid-body: the other must not wait for bytes that will never come.
-                // (The pipe removed the handler set above.)
-                incoming.exceptionHandler(ignored -> {});
-                outgoing.reset();
-                response.reset();
-                upstream.finished(null);
-              } else {
-                upstream.finished(connection);
-              }
-            });
+    ResponseBody.relay(
+        exchange,
+        incoming,
+        response,
+        outgoing,
+        !hasNoBody(request.method(), status),
+        upstream::finished);
   }
 
   /** Responses that never carry a body (RFC 9110 section 6.4.1). */

@@ -9,6 +9,7 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
@@ -16,6 +17,7 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.net.SSLEngineOptions;
 import io.vertx.core.net.SocketAddress;
+import java.time.Clock;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -28,13 +30,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Two pools. Plain requests share a keep-alive pool that, like nginx's {@code keepalive 10},
  * never caps concurrency but keeps at most {@code maxIdleConnections} idle connections beyond what
- * recent traffic needed: a connection that finishes while more are open than the busiest moment of
- * the last {@value #DEMAND_WINDOW_MILLIS} ms plus that many is closed. Closing on every dip below
+ * recent traffic needed: a request sent while more connections are open than the busiest moment of
+ * the last one or two {@value #DEMAND_WINDOW_MILLIS} ms windows plus that many goes out with {@code
+ * Connection: close}, so its connection closes when its exchange ends. Closing on every dip below
  * the instantaneous demand, as a literal reading would, makes a busy proxy reconnect (and
  * re-handshake TLS) for most requests; idle connections the window leaves behind expire after
- * {@code keepAlive.idleTimeoutSeconds}. WebSocket upgrades use a pool of their own, because an
- * upgraded connection keeps its pool slot for the life of the tunnel and must not starve plain
- * requests (every browser tab and outpost holds one).
+ * {@code keepAlive.idleTimeoutSeconds}. The decision is taken while the exchange still owns its
+ * connection: once the answer has been read, Vert.x may already have handed the connection to the
+ * next request, and closing it then fails that request (issue 11: the 502 bursts at every turn of
+ * the window). WebSocket upgrades use a pool of their own, because an upgraded connection keeps its
+ * pool slot for the life of the tunnel and must not starve plain requests (every browser tab and
+ * outpost holds one).
  *
  * <p>Immutable settings; a reload that changes them builds a new client and {@linkplain #retire
  * retires} this one once its requests and tunnels have finished.
@@ -65,7 +71,7 @@ public final class UpstreamClient {
   private final long responseTimeoutMillis;
   private final AtomicInteger openConnections = new AtomicInteger();
   private final AtomicInteger inFlight = new AtomicInteger();
-  private final PeakDemand demand = new PeakDemand(DEMAND_WINDOW_MILLIS);
+  private final PeakDemand demand;
   private final AtomicInteger tunnels = new AtomicInteger();
   private final java.util.concurrent.atomic.AtomicBoolean upgradesClosed =
       new java.util.concurrent.atomic.AtomicBoolean();
@@ -78,8 +84,10 @@ public final class UpstreamClient {
       SocketAddress server,
       Optional<byte[]> caPem,
       SSLEngineOptions engine,
-      int maxConnections) {
+      int maxConnections,
+      Clock clock) {
     this.settings = settings;
+    this.demand = new PeakDemand(DEMAND_WINDOW_MILLIS, clock);
     this.caPem = caPem.map(byte[]::clone);
     this.server = server;
     String serverName = settings.tls().serverName();
@@ -107,6 +115,7 @@ public final class UpstreamClient {
   /**
    * @param server where to connect: the URL's host and port, unless the command line resolves them
    *     elsewhere (the TLS server name and the {@code Host} stay the configuration's)
+   * @param clock times the demand window
    */
   public static UpstreamClient create(
       Vertx vertx,
@@ -114,8 +123,9 @@ public final class UpstreamClient {
       SocketAddress server,
       Optional<byte[]> caPem,
       SSLEngineOptions engine,
-      int maxConnections) {
-    return new UpstreamClient(vertx, settings, server, caPem, engine, maxConnections);
+      int maxConnections,
+      Clock clock) {
+    return new UpstreamClient(vertx, settings, server, caPem, engine, maxConnections, clock);
   }
 
   private static HttpClientOptions options(
@@ -158,24 +168,30 @@ public final class UpstreamClient {
         && (caPem.isEmpty() || Arrays.equals(caPem.get(), otherCaPem.get()));
   }
 
-  /** A request on the keep-alive pool; call {@link #finished} once its exchange is over. */
+  /**
+   * A request on the keep-alive pool; pass it to {@link #sending} before it goes out, and call
+   * {@link #finished} once its exchange is over.
+   */
   public Future<HttpClientRequest> request(HttpMethod method, String uri) {
     demand.observe(inFlight.incrementAndGet());
     return http.request(requestOptions(method, uri));
   }
 
   /**
-   * An exchange from {@link #request} is over. Closes its connection when more are open than recent
-   * demand plus the idle allowance (nginx's {@code keepalive} semantics, smoothed).
-   *
-   * @param connection the exchange's connection, or {@code null} when it never had one
+   * A request from {@link #request} is about to go out on its connection: when more connections are
+   * open than recent demand plus the idle allowance (nginx's {@code keepalive} semantics,
+   * smoothed), it asks for that connection to close after this exchange, and Vert.x then never
+   * returns it to the pool.
    */
-  public void finished(HttpConnection connection) {
-    int busy = inFlight.decrementAndGet();
-    int peak = demand.peak(busy);
-    if (connection != null && openConnections.get() > peak + maxIdle) {
-      connection.close();
+  void sending(HttpClientRequest outgoing) {
+    if (openConnections.get() > demand.peak(inFlight.get()) + maxIdle) {
+      outgoing.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
     }
+  }
+
+  /** An exchange from {@link #request} is over, whether it reached authentik or not. */
+  public void finished() {
+    inFlight.decrementAndGet();
     retireIfDone();
   }
 

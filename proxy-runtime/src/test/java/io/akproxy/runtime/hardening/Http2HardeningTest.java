@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.akproxy.config.Limits;
 import io.akproxy.runtime.support.Answer;
 import io.akproxy.runtime.support.Clients;
+import io.akproxy.runtime.support.H2Wire;
 import io.akproxy.runtime.support.ProxyFixture;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpVersion;

@@ -10,6 +10,7 @@ import io.akproxy.runtime.support.Clients;
 import io.akproxy.runtime.support.ProxyFixture;
 import io.akproxy.runtime.support.TestPki;
 import io.akproxy.runtime.support.UpstreamStub;
+import io.akproxy.testkit.time.ManualClock;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -78,9 +79,11 @@ class UpstreamTest {
   @Test
   void reusesKeptAliveConnectionsAndKeepsAtMostTheConfiguredNumberIdleBeyondRecentDemand(
       @TempDir Path root) throws Exception {
+    ManualClock clock = ManualClock.startingNow();
     try (UpstreamStub upstream = UpstreamStub.plain();
         ProxyFixture proxy =
             ProxyFixture.builder(root)
+                .clock(clock)
                 .upstream(upstream)
                 .config(upstream(u -> keepAlive(u, 2)))
                 .start()) {
@@ -104,9 +107,9 @@ class UpstreamTest {
       assertThat(upstream.connectionsOpened()).isEqualTo(8);
       assertThat(upstream.openConnections()).isEqualTo(8);
 
-      // ...but once the demand window has passed, what is released beyond one busy connection
-      // plus the two idle ones allowed is closed, and nothing new is opened.
-      Thread.sleep(UpstreamClient.DEMAND_WINDOW_MILLIS + 100);
+      // ...but once a whole demand window has passed without it, what is released beyond one busy
+      // connection plus the two idle ones allowed is closed, and nothing new is opened.
+      clock.advance(Duration.ofMillis(2 * UpstreamClient.DEMAND_WINDOW_MILLIS + 1));
       await()
           .atMost(Duration.ofSeconds(10))
           .until(

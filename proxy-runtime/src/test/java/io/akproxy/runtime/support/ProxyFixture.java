@@ -63,7 +63,7 @@ public final class ProxyFixture implements AutoCloseable {
     Path configFile = configVolume.file("proxy.json");
     FileRoot files = builder.overrides.files();
     LoadedSet initial =
-        LoadedSet.from(FileSetReader.read(configFile, files), Clock.systemUTC().instant());
+        LoadedSet.from(FileSetReader.read(configFile, files), builder.clock.instant());
     this.metrics = new Metrics();
     this.accessLines = new LineCollector();
     this.accessLog = new AccessLog(accessLines, metrics::accessLogDropped);
@@ -74,7 +74,7 @@ public final class ProxyFixture implements AutoCloseable {
                 .setEventLoopPoolSize(builder.eventLoops));
     RuntimeOptions options =
         new RuntimeOptions(
-            builder.eventLoops, builder.engine, accessLog, Clock.systemUTC(), builder.overrides);
+            builder.eventLoops, builder.engine, accessLog, builder.clock, builder.overrides);
     ProxyRuntime started;
     try {
       started = ProxyRuntime.start(vertx, initial, options, metrics).await(20, TimeUnit.SECONDS);
@@ -85,7 +85,7 @@ public final class ProxyFixture implements AutoCloseable {
     }
     this.runtime = started;
     if (builder.reload) {
-      this.reloader = new Reloader(vertx, configFile, files, runtime, Clock.systemUTC(), initial);
+      this.reloader = new Reloader(vertx, configFile, files, runtime, builder.clock, initial);
       reloader.start(config).await(10, TimeUnit.SECONDS);
     } else {
       this.reloader = null;
@@ -108,6 +108,7 @@ public final class ProxyFixture implements AutoCloseable {
     private boolean reload;
     private Overrides overrides = Overrides.NONE;
     private boolean nativeTransport = true;
+    private Clock clock = Clock.systemUTC();
 
     private Builder(Path root) {
       this.root = root;
@@ -146,6 +147,15 @@ public final class ProxyFixture implements AutoCloseable {
     /** {@code false}: NIO, as on a node where the epoll library cannot load. */
     public Builder nativeTransport(boolean nativeTransport) {
       this.nativeTransport = nativeTransport;
+      return this;
+    }
+
+    /**
+     * The runtime's clock (a testkit {@code ManualClock} moves only when the test advances it): the
+     * upstream pool's demand window and the reload's timestamps and expiry checks read it.
+     */
+    public Builder clock(Clock clock) {
+      this.clock = clock;
       return this;
     }
 

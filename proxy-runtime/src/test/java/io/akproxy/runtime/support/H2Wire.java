@@ -1,6 +1,5 @@
-package io.akproxy.runtime.hardening;
+package io.akproxy.runtime.support;
 
-import io.akproxy.runtime.support.Clients;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -12,34 +11,40 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * HTTP/2 frames written and read by hand, for what no well-behaved client does: more streams than
- * allowed, a flood of resets. Header blocks use HPACK literals without indexing (RFC 7541 section
- * 6.2.2), which every decoder must accept.
+ * allowed, a flood of resets, flow-control windows held shut until the test opens them. Header
+ * blocks use HPACK literals without indexing (RFC 7541 section 6.2.2), which every decoder must
+ * accept.
  */
-final class H2Wire implements AutoCloseable {
+public final class H2Wire implements AutoCloseable {
 
-  static final byte[] PREFACE =
+  public static final byte[] PREFACE =
       "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
-  static final int DATA = 0x0;
-  static final int HEADERS = 0x1;
-  static final int RST_STREAM = 0x3;
-  static final int SETTINGS = 0x4;
-  static final int GOAWAY = 0x7;
+  public static final int DATA = 0x0;
+  public static final int HEADERS = 0x1;
+  public static final int RST_STREAM = 0x3;
+  public static final int SETTINGS = 0x4;
+  public static final int GOAWAY = 0x7;
 
-  static final int SETTINGS_MAX_CONCURRENT_STREAMS = 0x3;
-  static final int REFUSED_STREAM = 0x7;
-  static final int CANCEL = 0x8;
-  static final int ENHANCE_YOUR_CALM = 0xb;
+  public static final int WINDOW_UPDATE = 0x8;
+
+  public static final int SETTINGS_MAX_CONCURRENT_STREAMS = 0x3;
+  public static final int SETTINGS_INITIAL_WINDOW_SIZE = 0x4;
+
+  public static final int FLAG_END_STREAM = 0x1;
+  public static final int REFUSED_STREAM = 0x7;
+  public static final int CANCEL = 0x8;
+  public static final int ENHANCE_YOUR_CALM = 0xb;
 
   /** One frame as read, with its payload. */
-  record Frame(int type, int flags, int stream, byte[] payload) {
-    int errorCode() {
+  public record Frame(int type, int flags, int stream, byte[] payload) {
+    public int errorCode() {
       ByteBuffer b = ByteBuffer.wrap(payload);
       return type == GOAWAY ? b.getInt(4) : b.getInt(0);
     }
 
     /** A SETTINGS parameter's value, or -1 when this frame does not carry it. */
-    long setting(int id) {
+    public long setting(int id) {
       ByteBuffer b = ByteBuffer.wrap(payload);
       while (b.remaining() >= 6) {
         int key = b.getShort() & 0xffff;
@@ -58,13 +63,13 @@ final class H2Wire implements AutoCloseable {
   private volatile boolean closed;
   private final Thread reader;
 
-  private H2Wire(Socket socket) throws IOException {
+  private H2Wire(Socket socket, byte[] settings) throws IOException {
     this.socket = socket;
     this.out = socket.getOutputStream();
     socket.setSoTimeout(0);
     // The preface goes first: the reader acknowledges the server's SETTINGS as soon as they come.
     out.write(PREFACE);
-    frame(SETTINGS, 0, 0, new byte[0]);
+    frame(SETTINGS, 0, 0, settings);
     out.flush();
     this.reader = new Thread(this::readFrames, "h2-wire-reader");
     reader.setDaemon(true);
@@ -72,8 +77,22 @@ final class H2Wire implements AutoCloseable {
   }
 
   /** A TLS connection negotiating h2, preface and empty SETTINGS sent. */
-  static H2Wire connect(int port) throws IOException {
-    return new H2Wire(Clients.tls(port, List.of("TLSv1.3"), List.of("h2")));
+  public static H2Wire connect(int port) throws IOException {
+    return new H2Wire(Clients.tls(port, List.of("TLSv1.3"), List.of("h2")), new byte[0]);
+  }
+
+  /**
+   * As {@link #connect}, announcing a stream window of {@code initialWindow} bytes: with 0 the
+   * server may send a response's head but none of its body until {@link #windowUpdate} opens the
+   * stream's window.
+   */
+  public static H2Wire connect(int port, int initialWindow) throws IOException {
+    byte[] settings =
+        ByteBuffer.allocate(6)
+            .putShort((short) SETTINGS_INITIAL_WINDOW_SIZE)
+            .putInt(initialWindow)
+            .array();
+    return new H2Wire(Clients.tls(port, List.of("TLSv1.3"), List.of("h2")), settings);
   }
 
   private void readFrames() {
@@ -99,15 +118,23 @@ final class H2Wire implements AutoCloseable {
   }
 
   /** A GET on {@code stream}, ending the stream (no body). */
-  synchronized void get(int stream, String path) throws IOException {
+  public synchronized void get(int stream, String path) throws IOException {
     frame(HEADERS, 0x4 | 0x1, stream, headerBlock(path));
   }
 
-  synchronized void reset(int stream) throws IOException {
+  public synchronized void reset(int stream) throws IOException {
     frame(RST_STREAM, 0, stream, ByteBuffer.allocate(4).putInt(CANCEL).array());
   }
 
-  synchronized void flush() throws IOException {
+  /**
+   * Opens {@code stream}'s window (0: the connection's) by {@code increment} bytes, and flushes.
+   */
+  public synchronized void windowUpdate(int stream, int increment) throws IOException {
+    frame(WINDOW_UPDATE, 0, stream, ByteBuffer.allocate(4).putInt(increment).array());
+    out.flush();
+  }
+
+  public synchronized void flush() throws IOException {
     out.flush();
   }
 
@@ -136,15 +163,38 @@ final class H2Wire implements AutoCloseable {
     out.write(payload);
   }
 
-  List<Frame> frames() {
+  public List<Frame> frames() {
     return List.copyOf(frames);
   }
 
-  List<Frame> frames(int type) {
+  public List<Frame> frames(int type) {
     return frames.stream().filter(f -> f.type() == type).toList();
   }
 
-  boolean closed() {
+  /** The frames received on {@code stream}. */
+  public List<Frame> stream(int stream) {
+    return frames.stream().filter(f -> f.stream() == stream).toList();
+  }
+
+  /** Whether {@code stream} ended: a HEADERS or DATA frame with END_STREAM, or RST_STREAM. */
+  public boolean ended(int stream) {
+    return stream(stream).stream()
+        .anyMatch(
+            f ->
+                f.type() == RST_STREAM
+                    || ((f.type() == DATA || f.type() == HEADERS)
+                        && (f.flags() & FLAG_END_STREAM) != 0));
+  }
+
+  /** The body bytes received on {@code stream} (DATA payloads; no padding is ever sent). */
+  public long dataBytes(int stream) {
+    return stream(stream).stream()
+        .filter(f -> f.type() == DATA)
+        .mapToLong(f -> f.payload().length)
+        .sum();
+  }
+
+  public boolean closed() {
     return closed;
   }
 
