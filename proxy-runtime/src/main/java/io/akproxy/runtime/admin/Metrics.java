@@ -54,6 +54,7 @@ public final class Metrics {
   private final LongAdder webSocketSessions = new LongAdder();
   private final LongAdder webSocketSessionsTotal = new LongAdder();
   private final LongAdder[] upstreamErrors = new LongAdder[UpstreamError.values().length];
+  private final LongAdder upstreamRetries = new LongAdder();
   private final LongAdder accessLogDropped = new LongAdder();
 
   public Metrics() {
@@ -123,6 +124,11 @@ public final class Metrics {
     upstreamErrors[error.ordinal()].increment();
   }
 
+  /** A request sent again on a new connection (see {@code Retry}). */
+  public void upstreamRetried() {
+    upstreamRetries.increment();
+  }
+
   public void accessLogDropped() {
     accessLogDropped.increment();
   }
@@ -149,6 +155,10 @@ public final class Metrics {
 
   long upstreamErrors(UpstreamError error) {
     return upstreamErrors[error.ordinal()].sum();
+  }
+
+  long upstreamRetries() {
+    return upstreamRetries.sum();
   }
 
   long accessLogDroppedLines() {

@@ -85,6 +85,13 @@ public final class PrometheusText {
     for (Metrics.UpstreamError error : Metrics.UpstreamError.values()) {
       labelled(out, "akproxy_upstream_errors_total", "kind", error.label, m.upstreamErrors(error));
     }
+    header(
+        out,
+        "akproxy_upstream_retries_total",
+        "counter",
+        "Idempotent requests sent again on a new connection after a kept-alive one failed before"
+            + " any answer (authentik had closed it).");
+    out.append("akproxy_upstream_retries_total ").append(m.upstreamRetries()).append('\n');
 
     header(out, "akproxy_reloads_total", "counter", "Reloads of the mounted files, by result.");
     labelled(out, "akproxy_reloads_total", "result", "applied", reload.applied());

@@ -1,6 +1,7 @@
 package io.akproxy.runtime.proxy;
 
 import io.vertx.core.AsyncResult;
+import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
@@ -10,7 +11,8 @@ import io.vertx.core.http.HttpServerResponse;
 /**
  * Forwards one plain (non-upgrade) request to authentik and streams the answer back: headers
  * through {@link RequestHeaders} and {@link ResponseHeaders}, bodies with backpressure both ways,
- * HSTS on the response, 502/504 when authentik fails before answering.
+ * HSTS on the response, one {@link Retry} on a new connection when a kept-alive one turns out
+ * closed, 502/504 when authentik fails before answering.
  */
 final class Forwarder {
 
@@ -27,43 +29,87 @@ final class Forwarder {
     long started = System.nanoTime();
     upstream
         .request(request.method(), request.uri())
-        .onComplete(
-            connected -> {
-              if (connected.failed()) {
-                upstream.finished();
-                LocalResponses.upstreamFailed(exchange, connected.cause(), false);
-                return;
-              }
-              send(exchange, upstream, connected.result(), started);
-            });
+        .onComplete(connected -> send(exchange, upstream, connected, started));
   }
 
   private void send(
-      Exchange exchange, UpstreamClient upstream, HttpClientRequest outgoing, long started) {
+      Exchange exchange,
+      UpstreamClient upstream,
+      AsyncResult<HttpClientRequest> connected,
+      long started) {
     HttpServerRequest request = exchange.request();
-    // Failures arrive through response(); without a handler Vert.x also logs each one as SEVERE
-    // with a stack trace, so every client that resets a stream would write to the log.
-    outgoing.exceptionHandler(ignored -> {});
-    if (request.response().closed()) {
-      // The client left while the upstream request was being set up (an HTTP/2 stream reset, as
-      // in a rapid-reset flood): nothing to send, and its body can no longer be read.
-      outgoing.reset();
-      upstream.finished();
+    HttpClientRequest outgoing = ready(exchange, upstream, connected);
+    if (outgoing == null) {
       return;
     }
-    outgoing.authority(request.authority());
     RequestHeaders.copy(
         request.headers(),
         outgoing.headers(),
         exchange.peer(),
         scheme,
         request.authority().toString());
-    upstream.sending(outgoing);
-    exchange.onClientGone(() -> outgoing.reset());
+    boolean reused = upstream.sending(outgoing);
+    RequestBody body = RequestBody.relay(request, outgoing);
     outgoing
         .response()
-        .onComplete(answered -> respond(exchange, upstream, outgoing, answered, started));
-    RequestBody.relay(request, outgoing);
+        .onComplete(
+            answered -> {
+              if (answered.failed()
+                  && !request.response().closed()
+                  && Retry.allowed(
+                      request.method(), reused, body.emptyAndSent(), answered.cause())) {
+                exchange.metrics().upstreamRetried();
+                retry(exchange, upstream, outgoing.headers(), started);
+              } else {
+                respond(exchange, upstream, outgoing, answered, started);
+              }
+            });
+  }
+
+  /** The failed attempt goes out again, with the headers it was sent with, on a new connection. */
+  private void retry(Exchange exchange, UpstreamClient upstream, MultiMap headers, long started) {
+    HttpServerRequest request = exchange.request();
+    upstream
+        .retryRequest(request.method(), request.uri(), headers)
+        .onComplete(
+            connected -> {
+              HttpClientRequest outgoing = ready(exchange, upstream, connected);
+              if (outgoing != null) {
+                outgoing
+                    .response()
+                    .onComplete(
+                        answered -> respond(exchange, upstream, outgoing, answered, started));
+                outgoing.end();
+              }
+            });
+  }
+
+  /**
+   * The request to authentik, set up to follow the client's (its authority, reset when the client
+   * leaves), or {@code null} when there is none to send: the connection failed (answered 502), or
+   * the client left meanwhile (an HTTP/2 stream reset, as in a rapid-reset flood).
+   */
+  private static HttpClientRequest ready(
+      Exchange exchange, UpstreamClient upstream, AsyncResult<HttpClientRequest> connected) {
+    if (connected.failed()) {
+      upstream.finished();
+      LocalResponses.upstreamFailed(exchange, connected.cause(), false);
+      return null;
+    }
+    HttpClientRequest outgoing = connected.result();
+    // Failures arrive through response(); without a handler Vert.x also logs each one as SEVERE
+    // with a stack trace, so every client that resets a stream would write to the log.
+    outgoing.exceptionHandler(ignored -> {});
+    HttpServerRequest request = exchange.request();
+    if (request.response().closed()) {
+      // Nothing to send, and the client's body can no longer be read.
+      outgoing.reset();
+      upstream.finished();
+      return null;
+    }
+    outgoing.authority(request.authority());
+    exchange.onClientGone(() -> outgoing.reset());
+    return outgoing;
   }
 
   private void respond(

@@ -3,11 +3,14 @@ package io.akproxy.runtime.proxy;
 import io.akproxy.config.IpAddresses;
 import io.akproxy.config.Upstream;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpConnectOptions;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -20,6 +23,8 @@ import io.vertx.core.net.SocketAddress;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -61,7 +66,7 @@ public final class UpstreamClient {
 
   private final Upstream settings;
   private final Optional<byte[]> caPem;
-  private final HttpClient http;
+  private final HttpClientAgent http;
   private final HttpClient upgrades;
   private final SocketAddress server;
   private final String host;
@@ -70,6 +75,10 @@ public final class UpstreamClient {
   private final long connectTimeoutMillis;
   private final long responseTimeoutMillis;
   private final AtomicInteger openConnections = new AtomicInteger();
+
+  /** Pooled connections that have carried a request, so a failure on them may be a stale one. */
+  private final Set<HttpConnection> used = ConcurrentHashMap.newKeySet();
+
   private final AtomicInteger inFlight = new AtomicInteger();
   private final PeakDemand demand;
   private final AtomicInteger tunnels = new AtomicInteger();
@@ -158,7 +167,11 @@ public final class UpstreamClient {
 
   private void connected(HttpConnection connection) {
     openConnections.incrementAndGet();
-    connection.closeHandler(v -> openConnections.decrementAndGet());
+    connection.closeHandler(
+        v -> {
+          openConnections.decrementAndGet();
+          used.remove(connection);
+        });
   }
 
   /** Whether this client already implements these settings, so a reload can keep it. */
@@ -182,11 +195,35 @@ public final class UpstreamClient {
    * open than recent demand plus the idle allowance (nginx's {@code keepalive} semantics,
    * smoothed), it asks for that connection to close after this exchange, and Vert.x then never
    * returns it to the pool.
+   *
+   * @return whether that connection had already carried a request (kept alive for this one)
    */
-  void sending(HttpClientRequest outgoing) {
+  boolean sending(HttpClientRequest outgoing) {
     if (openConnections.get() > demand.peak(inFlight.get()) + maxIdle) {
       outgoing.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
     }
+    return !used.add(outgoing.connection());
+  }
+
+  /**
+   * The one {@link Retry} of a request from {@link #request}, with the headers it was sent with: on
+   * a new connection of its own, outside the pool (where the next idle connection may be as stale
+   * as the one that failed), which closes when this exchange ends. It is the same exchange: call
+   * {@link #finished} once for both.
+   */
+  Future<HttpClientRequest> retryRequest(HttpMethod method, String uri, MultiMap headers) {
+    return http.connect(
+            new HttpConnectOptions()
+                .setServer(server)
+                .setHost(host)
+                .setPort(port)
+                .setConnectTimeout(connectTimeoutMillis))
+        .compose(connection -> connection.request(requestOptions(method, uri)))
+        .map(
+            outgoing -> {
+              outgoing.headers().addAll(headers).set(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+              return outgoing;
+            });
   }
 
   /** An exchange from {@link #request} is over, whether it reached authentik or not. */
