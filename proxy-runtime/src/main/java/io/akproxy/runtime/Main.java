@@ -1,6 +1,7 @@
 package io.akproxy.runtime;
 
 import io.akproxy.config.ProxyConfig;
+import io.akproxy.config.Shutdown;
 import io.akproxy.runtime.admin.Metrics;
 import io.akproxy.runtime.load.FileSetReader;
 import io.akproxy.runtime.load.LoadException;
@@ -28,7 +29,8 @@ import java.util.logging.Logger;
 /**
  * {@code java -jar proxy-runtime.jar --config /etc/akproxy/config/proxy.json}: loads and checks the
  * mounted files (exit 2 with every problem when they cannot be served), opens the listeners,
- * reloads on change, and on SIGTERM drains in-flight requests and exits 0.
+ * reloads on change, and on SIGTERM turns unready, keeps serving for {@code shutdown.delaySeconds},
+ * drains in-flight requests and exits 0.
  */
 public final class Main {
 
@@ -141,12 +143,12 @@ public final class Main {
         signal -> {
           LOG.info("received SIG" + signal);
           reloader.close();
+          Shutdown settings = runtime.current().config().shutdown();
           try {
             runtime
                 .shutdown()
                 .await(
-                    runtime.current().config().shutdown().gracePeriodSeconds() + 5L,
-                    TimeUnit.SECONDS);
+                    settings.delaySeconds() + settings.gracePeriodSeconds() + 5L, TimeUnit.SECONDS);
           } catch (Exception e) {
             LOG.warning("drain did not finish cleanly: " + e.getMessage());
           }

@@ -1,6 +1,7 @@
 package io.akproxy.runtime;
 
 import io.akproxy.config.ProxyConfig;
+import io.akproxy.config.Shutdown;
 import io.akproxy.runtime.admin.AdminHandler;
 import io.akproxy.runtime.admin.Metrics;
 import io.akproxy.runtime.admin.RuntimeView;
@@ -42,7 +43,10 @@ public final class ProxyRuntime implements SnapshotSource, RuntimeView, ReloadTa
   private final AtomicReference<Snapshot> current;
   private final AtomicReference<ReloadStatus> status;
   private final Listeners listeners;
+  private volatile boolean accepting;
   private volatile boolean shuttingDown;
+  private volatile boolean draining;
+  private Future<Void> shutdown;
 
   private ProxyRuntime(Vertx vertx, LoadedSet initial, RuntimeOptions options, Metrics metrics) {
     this.vertx = vertx;
@@ -71,7 +75,11 @@ public final class ProxyRuntime implements SnapshotSource, RuntimeView, ReloadTa
     // move.
     return VertxInternals.check(vertx)
         .compose(checked -> runtime.listeners.open(initial))
-        .map(runtime)
+        .map(
+            opened -> {
+              runtime.accepting = true;
+              return runtime;
+            })
         .recover(
             failure ->
                 runtime.closeAll().transform(closed -> Future.<ProxyRuntime>failedFuture(failure)));
@@ -145,25 +153,47 @@ public final class ProxyRuntime implements SnapshotSource, RuntimeView, ReloadTa
   }
 
   /**
-   * Stops accepting connections, lets in-flight requests finish within {@code
-   * shutdown.gracePeriodSeconds}, then closes everything but the Vert.x instance.
+   * SIGTERM: {@code /readyz} answers 503 at once while the listeners keep accepting and serving for
+   * {@code shutdown.delaySeconds} (Kubernetes removes the pod from the Service's endpoints at the
+   * same moment, and kube-proxy and load balancers learn of it seconds later); then they stop
+   * accepting, HTTP/2 clients get GOAWAY, and in-flight requests get {@code
+   * shutdown.gracePeriodSeconds} to finish before everything but the Vert.x instance closes.
+   * Calling it again returns the same shutdown.
    */
-  public Future<Void> shutdown() {
-    shuttingDown = true;
-    long grace = gracePeriodMillis(current.get().config());
-    LOG.info("shutting down: draining in-flight requests for up to " + grace + " ms");
-    return listeners
-        .drain(grace)
-        .transform(drained -> current.get().upstream().close(1000))
-        .transform(closed -> listeners.closeAdmin());
+  public synchronized Future<Void> shutdown() {
+    if (shutdown == null) {
+      shuttingDown = true;
+      Shutdown settings = current.get().config().shutdown();
+      long delay = settings.delaySeconds() * 1000L;
+      long grace = settings.gracePeriodSeconds() * 1000L;
+      LOG.info(
+          "shutting down: /readyz answers 503; serving for "
+              + delay
+              + " ms more, then draining in-flight requests for up to "
+              + grace
+              + " ms");
+      Future<Void> delayed = delay > 0 ? vertx.timer(delay).mapEmpty() : Future.succeededFuture();
+      shutdown =
+          delayed
+              .compose(
+                  waited -> {
+                    draining = true;
+                    LOG.info("draining: new connections refused, HTTP/2 clients sent GOAWAY");
+                    return listeners.drain(grace);
+                  })
+              .transform(drained -> current.get().upstream().close(1000))
+              .transform(closed -> listeners.closeAdmin());
+    }
+    return shutdown;
+  }
+
+  /** Whether a shutdown has stopped the listeners accepting (its delay is over). */
+  boolean draining() {
+    return draining;
   }
 
   private Future<Void> closeAll() {
     return listeners.closeAll().transform(closed -> current.get().upstream().close(0));
-  }
-
-  private static long gracePeriodMillis(ProxyConfig config) {
-    return config.shutdown().gracePeriodSeconds() * 1000L;
   }
 
   @Override
@@ -188,7 +218,9 @@ public final class ProxyRuntime implements SnapshotSource, RuntimeView, ReloadTa
 
   @Override
   public boolean ready() {
-    return !shuttingDown;
+    // The admin listener opens first, so probes get an answer early; ready only once the HTTPS and
+    // HTTP listeners accept too.
+    return accepting && !shuttingDown;
   }
 
   @Override

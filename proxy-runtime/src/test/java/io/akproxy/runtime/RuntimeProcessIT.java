@@ -9,11 +9,13 @@ import io.akproxy.runtime.support.AdminProbe;
 import io.akproxy.runtime.support.Clients;
 import io.akproxy.runtime.support.ProjectedVolume;
 import io.akproxy.runtime.support.ProxyFixture;
+import io.akproxy.runtime.support.RequestLoad;
 import io.akproxy.runtime.support.TestPki;
 import io.akproxy.runtime.support.UpstreamStub;
+import io.akproxy.testkit.authentik.AuthentikStub;
+import io.akproxy.testkit.runtime.RuntimeProcess;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
@@ -30,12 +32,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Issue 3, behaviours 11 and 12: the runnable jar, its command line and SIGTERM. */
+/**
+ * Issue 3, behaviours 11 and 12, and issue 11 §3: the runnable jar, its command line and SIGTERM.
+ */
 class RuntimeProcessIT {
 
   private static final Path JAR = Path.of("target", "proxy-runtime.jar");
@@ -102,71 +107,93 @@ class RuntimeProcessIT {
         .file("proxy.json");
   }
 
+  /**
+   * Issue 11 §3, against the shipped jar with the image's JVM flags and the contract's default
+   * shutdown settings: after SIGTERM /readyz answers 503 within a second, while new connections
+   * keep being accepted and served for the delay; then the listeners close, the request in flight
+   * finishes, and the process exits 0.
+   */
   @Test
-  void logsWhatItListensOnAndDrainsInFlightRequestsOnSigterm(@TempDir Path root) throws Exception {
+  void keepsServingNewConnectionsThroughTheShutdownDelayThenDrainsAndExitsZero(@TempDir Path root)
+      throws Exception {
     TestPki pki = TestPki.get();
     TestPki.Issued leaf = pki.leaf(TestPki.ec(), ProxyFixture.SERVER_NAME, "localhost");
     Vertx vertx = Vertx.vertx();
-    try (UpstreamStub upstream = UpstreamStub.plain()) {
+    try (AuthentikStub authentik = AuthentikStub.plain()) {
       ProxyConfig config =
           ProxyFixture.builder(root)
-              .upstream(upstream)
+              .upstreamUrl(authentik.url())
               .baseConfig()
-              .withShutdown(new Shutdown(0, 10));
+              .withShutdown(Shutdown.defaults());
       Path file =
           write(
               root,
               config,
               pki.chainPem(leaf),
               TestPki.keyPem(leaf.keys().getPrivate(), TestPki.KeyFormat.PKCS8));
-      try (Runtime runtime = Runtime.start(file)) {
-        int https = config.listeners().https().port();
-        await()
-            .atMost(Duration.ofSeconds(30))
-            .until(() -> runtime.output().contains("listening admin on"));
-        assertThat(runtime.output())
+      int https = config.listeners().https().port();
+      try (RuntimeProcess runtime =
+          RuntimeProcess.launcher(RuntimeProcess.jar())
+              .arguments("--config", file.toString(), "--event-loops", "1")
+              .admin("127.0.0.1", config.listeners().admin().port())
+              .log(root.resolve("runtime.log"))
+              .start()) {
+        runtime.awaitReady(Duration.ofSeconds(60));
+        assertThat(runtime.logText())
             .contains("listening https on 127.0.0.1:" + https)
             .contains("listening http on 127.0.0.1:" + config.listeners().http().port())
             .contains("listening admin on 127.0.0.1:" + config.listeners().admin().port())
             .containsPattern("tls engine (openssl|jdk)");
-
-        HttpClient client =
-            vertx.createHttpClient(
-                new io.vertx.core.http.HttpClientOptions()
-                    .setSsl(true)
-                    .setTrustOptions(
-                        new io.vertx.core.net.PemTrustOptions()
-                            .addCertValue(io.vertx.core.buffer.Buffer.buffer(pki.rootPem())))
-                    .setProtocolVersion(HttpVersion.HTTP_1_1));
+        // In flight when the drain starts (it answers after the delay), so it must be drained.
+        long slowMillis = (Shutdown.DEFAULT_DELAY_SECONDS + 2) * 1000L;
         Future<Integer> inFlight =
-            client
-                .request(HttpMethod.GET, https, "localhost", "/slow?ms=2000")
+            Clients.http(vertx, HttpVersion.HTTP_1_1)
+                .request(HttpMethod.GET, https, "localhost", "/_stub/slow?ms=" + slowMillis)
                 .compose(HttpClientRequest::send)
                 .compose(r -> r.body().map(b -> r.statusCode()));
-        await().atMost(Duration.ofSeconds(10)).until(() -> upstream.last() != null);
+        RequestLoad load = RequestLoad.startWithNewConnections(vertx, https, "/", 4);
+        await().atMost(Duration.ofSeconds(30)).until(() -> load.succeeded() >= 50);
+        await().atMost(Duration.ofSeconds(10)).until(() -> authentik.requestCount() > 50);
 
-        long signalled = System.nanoTime();
-        // SIGTERM, through the handle: Process.destroy() would also close our end of its stderr.
-        runtime.process().toHandle().destroy();
+        CompletableFuture<Integer> exit =
+            CompletableFuture.supplyAsync(() -> runtime.stop(Duration.ofSeconds(60)));
+
         await()
-            .atMost(Duration.ofSeconds(5))
-            .until(
-                () -> {
-                  try (Socket socket = new Socket("127.0.0.1", https)) {
-                    return false;
-                  } catch (ConnectException refused) {
-                    return true;
-                  }
-                });
-        assertThat(inFlight.await(10, TimeUnit.SECONDS)).isEqualTo(200);
-        assertThat(runtime.exit()).isZero();
-        assertThat(Duration.ofNanos(System.nanoTime() - signalled))
-            .isLessThan(Duration.ofSeconds(10));
-        await().atMost(Duration.ofSeconds(5)).until(() -> runtime.output().contains("stopped"));
-        assertThat(runtime.output()).contains("received SIGTERM");
+            .atMost(Duration.ofSeconds(1))
+            .until(() -> runtime.admin("/readyz").statusCode() == 503);
+        long atUnready = load.succeeded();
+        await()
+            .atMost(Duration.ofSeconds(Shutdown.DEFAULT_DELAY_SECONDS))
+            .until(() -> load.succeeded() >= atUnready + 100 || load.failed() > 0);
+        load.stop();
+        await().atMost(Duration.ofSeconds(10)).until(load::idle);
+        assertThat(load.failures()).as("requests on new connections after SIGTERM").isEmpty();
+        assertThat(load.failed()).isZero();
+        assertThat(runtime.logText())
+            .as("still within the delay after the load stopped (else this machine is too slow)")
+            .doesNotContain("draining:");
+
+        await()
+            .atMost(Duration.ofSeconds(Shutdown.DEFAULT_DELAY_SECONDS + 5))
+            .until(() -> runtime.logText().contains("draining:"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> refused(https));
+        assertThat(inFlight.await(30, TimeUnit.SECONDS)).isEqualTo(200);
+        assertThat(exit.get(60, TimeUnit.SECONDS)).isZero();
+        assertThat(runtime.logText()).contains("received SIGTERM").contains("stopped");
+        load.close();
       }
     } finally {
       vertx.close();
+    }
+  }
+
+  private static boolean refused(int port) {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      return false;
+    } catch (ConnectException refused) {
+      return true;
+    } catch (IOException other) {
+      return false;
     }
   }
 
