@@ -9,23 +9,25 @@ import java.util.Locale;
  * the request's {@code Host} when it is one of the server names, else the first concrete server
  * name; {@code X-Forwarded-Host} is never consulted (a client could point the redirect anywhere).
  *
- * <p>The port: a client that named no port in {@code Host} reached the default HTTP port, so the
- * public HTTPS port is the default one too and is omitted (the seed's {@code return 301
- * https://$host$request_uri}; in Kubernetes the Service maps 443 and 80 onto the container ports).
- * A client that named a port reached the listener directly, so the HTTPS listener's port is named,
- * unless it is 443.
+ * <p>The port is {@code listeners.http.redirectPort}: the HTTPS port clients can reach, which is
+ * the Service's (443 maps onto the container's 8443), never the container's own and never the port
+ * in the client's {@code Host} (a client that came through the Service's port 80 says {@code :80}).
+ * It is left out when it is 443, as in the seed's {@code return 301 https://$host$request_uri}.
  */
 public final class HttpsRedirect {
 
   private final List<String> serverNames;
   private final String fallbackHost;
-  private final int httpsPort;
+  private final int redirectPort;
 
-  public HttpsRedirect(List<String> serverNames, int httpsPort) {
+  /**
+   * @param redirectPort the HTTPS port clients can reach ({@code listeners.http.redirectPort})
+   */
+  public HttpsRedirect(List<String> serverNames, int redirectPort) {
     this.serverNames = List.copyOf(serverNames);
     this.fallbackHost =
         serverNames.stream().filter(name -> !name.startsWith("*.")).findFirst().orElse(null);
-    this.httpsPort = httpsPort;
+    this.redirectPort = redirectPort;
   }
 
   /**
@@ -42,8 +44,8 @@ public final class HttpsRedirect {
     }
     StringBuilder location = new StringBuilder(8 + name.length() + uri.length() + 6);
     location.append("https://").append(name);
-    if (host != null && host.hasPort() && httpsPort != 443) {
-      location.append(':').append(httpsPort);
+    if (redirectPort != 443) {
+      location.append(':').append(redirectPort);
     }
     if (!uri.startsWith("/")) {
       location.append('/');
@@ -70,8 +72,8 @@ public final class HttpsRedirect {
     return false;
   }
 
-  /** A {@code Host} header split into a lower-case name and whether it carried a port. */
-  record HostHeader(String name, boolean hasPort) {
+  /** A {@code Host} header's lower-case name, its port (if any) dropped. */
+  record HostHeader(String name) {
 
     static HostHeader parse(String value) {
       if (value == null || value.isEmpty()) {
@@ -80,15 +82,10 @@ public final class HttpsRedirect {
       String text = value.trim().toLowerCase(Locale.ROOT);
       if (text.startsWith("[")) {
         int close = text.indexOf(']');
-        return close < 0
-            ? null
-            : new HostHeader(text.substring(0, close + 1), close + 1 < text.length());
+        return close < 0 ? null : new HostHeader(text.substring(0, close + 1));
       }
       int colon = text.indexOf(':');
-      if (colon < 0) {
-        return new HostHeader(text, false);
-      }
-      return new HostHeader(text.substring(0, colon), true);
+      return new HostHeader(colon < 0 ? text : text.substring(0, colon));
     }
   }
 }

@@ -36,7 +36,7 @@ public record Snapshot(
         config.forwarding().trustedProxies(),
         new Hsts(config.tls().hsts()),
         guards(config),
-        new HttpsRedirect(config.serverNames(), config.listeners().https().port()),
+        new HttpsRedirect(config.serverNames(), config.listeners().http().redirectPort()),
         upstream,
         config.websocket().idleTimeoutSeconds() * 1000L,
         config.accessLog().enabled());

@@ -72,9 +72,36 @@ class HttpRedirectTest {
   }
 
   @Test
-  void namesTheHttpsListenersPortWhenTheClientCameToAPortDirectly() throws IOException {
+  void neverNamesTheContainersPortOrTheClientsOne() throws IOException {
+    assertThat(location(get("sso.example.com:80", "/a"))).isEqualTo("https://sso.example.com/a");
     assertThat(location(get("sso.example.com:" + proxy.httpPort(), "/a")))
-        .isEqualTo("https://sso.example.com:" + proxy.httpsPort() + "/a");
+        .isEqualTo("https://sso.example.com/a");
+  }
+
+  @Test
+  void namesTheConfiguredRedirectPortWhenItIsNot443(@TempDir Path other) throws Exception {
+    try (ProxyFixture onNodePort =
+            ProxyFixture.builder(other)
+                .upstream(upstream)
+                .config(
+                    c -> {
+                      Listeners l = c.listeners();
+                      return c.withListeners(
+                          new Listeners(
+                              l.bindAddress(),
+                              l.https(),
+                              new Listeners.Http(l.http().port(), true, 30443),
+                              l.admin()));
+                    })
+                .start();
+        Socket socket = new Socket("127.0.0.1", onNodePort.httpPort())) {
+      socket.setSoTimeout(3000);
+      String response =
+          Clients.exchange(
+              socket,
+              "GET /a?b HTTP/1.1\r\nHost: sso.example.com:30080\r\nConnection: close\r\n\r\n");
+      assertThat(location(response)).isEqualTo("https://sso.example.com:30443/a?b");
+    }
   }
 
   @Test

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 class HttpsRedirectTest {
 
   private final HttpsRedirect onContainerPort =
-      new HttpsRedirect(List.of("sso.example.com", "*.apps.example.com"), 8443);
+      new HttpsRedirect(List.of("sso.example.com", "*.apps.example.com"), 443);
   private final HttpsRedirect on443 = new HttpsRedirect(List.of("sso.example.com"), 443);
 
   @Test
@@ -18,11 +18,22 @@ class HttpsRedirectTest {
   }
 
   @Test
-  void namesTheHttpsPortOnlyWhenTheClientNamedAPortAndItIsNot443() {
-    assertThat(onContainerPort.target("sso.example.com:8080", "/"))
-        .isEqualTo("https://sso.example.com:8443/");
+  void thePortInTheClientsHostNeverNamesThePort() {
+    assertThat(on443.target("sso.example.com:80", "/a")).isEqualTo("https://sso.example.com/a");
     assertThat(on443.target("sso.example.com:8080", "/")).isEqualTo("https://sso.example.com/");
     assertThat(on443.target("sso.example.com", "/")).isEqualTo("https://sso.example.com/");
+    assertThat(on443.target("[::1]:80", "/")).isEqualTo("https://sso.example.com/");
+  }
+
+  @Test
+  void theRedirectPortIsNamedWhenItIsNot443() {
+    HttpsRedirect onNodePort = new HttpsRedirect(List.of("sso.example.com"), 30443);
+    assertThat(onNodePort.target("sso.example.com:30080", "/a?b"))
+        .isEqualTo("https://sso.example.com:30443/a?b");
+    assertThat(onNodePort.target("sso.example.com", "/"))
+        .isEqualTo("https://sso.example.com:30443/");
+    assertThat(onNodePort.target("evil.example:1", "/"))
+        .isEqualTo("https://sso.example.com:30443/");
   }
 
   @Test
