@@ -6,15 +6,14 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 
 /**
- * The plain-HTTP listener: {@code 301} to HTTPS for everything (the seed's port 80 server). Plain
- * HTTP never reaches authentik.
+ * The plain-HTTP listener: {@code 301} to HTTPS for everything (the seed's port 80 server),
+ * HTTP/1.0 included as nginx does: nothing is forwarded here, and old health checkers speak
+ * HTTP/1.0. Plain HTTP never reaches authentik.
  */
 public final class RedirectHandler implements Handler<HttpServerRequest> {
 
   static final Rejection UNKNOWN_HOST =
       Rejection.of(400, "400 Bad Request: unknown host and no concrete server name\n");
-
-  private static final Http10Refusal HTTP_10 = new Http10Refusal();
 
   private final SnapshotSource snapshots;
   private final Traffic traffic;
@@ -28,11 +27,6 @@ public final class RedirectHandler implements Handler<HttpServerRequest> {
   public void handle(HttpServerRequest request) {
     Snapshot snapshot = snapshots.current();
     Exchange.begin(request, snapshot, Metrics.Listener.HTTP, traffic);
-    Rejection refusal = HTTP_10.check(request);
-    if (refusal != null) {
-      LocalResponses.send(request, null, refusal);
-      return;
-    }
     String target = snapshot.redirect().target(request.getHeader(HttpHeaders.HOST), request.uri());
     LocalResponses.send(
         request, null, target == null ? UNKNOWN_HOST : Rejection.redirect(301, target));

@@ -108,6 +108,7 @@ class HttpRedirectTest {
   void sendsUnknownHostsToTheFirstServerNameAndNeverTrustsForwardedHost() throws IOException {
     assertThat(location(get("evil.example", "/x", "X-Forwarded-Host: evil.example")))
         .isEqualTo("https://sso.example.com/x");
+    assertThat(location(get("evil.example:8080", "/x"))).isEqualTo("https://sso.example.com/x");
     assertThat(location(get("AUTH.EXAMPLE.COM", "/", "X-Forwarded-Host: evil.example")))
         .isEqualTo("https://auth.example.com/");
   }
