@@ -7,10 +7,10 @@ import io.akproxy.config.ProxyConfig;
 import io.akproxy.config.Shutdown;
 import io.akproxy.runtime.support.AdminProbe;
 import io.akproxy.runtime.support.Clients;
+import io.akproxy.runtime.support.PodFiles;
 import io.akproxy.runtime.support.ProjectedVolume;
 import io.akproxy.runtime.support.ProxyFixture;
 import io.akproxy.runtime.support.RequestLoad;
-import io.akproxy.runtime.support.TestPki;
 import io.akproxy.runtime.support.UpstreamStub;
 import io.akproxy.testkit.authentik.AuthentikStub;
 import io.akproxy.testkit.runtime.RuntimeProcess;
@@ -101,12 +101,6 @@ class RuntimeProcessIT {
     }
   }
 
-  private static Path write(Path root, ProxyConfig config, String certPem, String keyPem) {
-    ProjectedVolume.create(root.resolve("tls"), Map.of("tls.crt", certPem, "tls.key", keyPem));
-    return ProjectedVolume.create(root.resolve("config"), Map.of("proxy.json", config.render()))
-        .file("proxy.json");
-  }
-
   /**
    * Issue 11 §3, against the shipped jar with the image's JVM flags and the contract's default
    * shutdown settings: after SIGTERM /readyz answers 503 within a second, while new connections
@@ -116,8 +110,6 @@ class RuntimeProcessIT {
   @Test
   void keepsServingNewConnectionsThroughTheShutdownDelayThenDrainsAndExitsZero(@TempDir Path root)
       throws Exception {
-    TestPki pki = TestPki.get();
-    TestPki.Issued leaf = pki.leaf(TestPki.ec(), ProxyFixture.SERVER_NAME, "localhost");
     Vertx vertx = Vertx.vertx();
     try (AuthentikStub authentik = AuthentikStub.plain()) {
       ProxyConfig config =
@@ -125,12 +117,7 @@ class RuntimeProcessIT {
               .upstreamUrl(authentik.url())
               .baseConfig()
               .withShutdown(Shutdown.defaults());
-      Path file =
-          write(
-              root,
-              config,
-              pki.chainPem(leaf),
-              TestPki.keyPem(leaf.keys().getPrivate(), TestPki.KeyFormat.PKCS8));
+      Path file = PodFiles.write(root, config);
       int https = config.listeners().https().port();
       try (RuntimeProcess runtime =
           RuntimeProcess.launcher(RuntimeProcess.jar())
@@ -200,8 +187,6 @@ class RuntimeProcessIT {
   @Test
   void servesAPodsUnmodifiedConfigurationThroughTheCommandLineOverrides(@TempDir Path root)
       throws Exception {
-    TestPki pki = TestPki.get();
-    TestPki.Issued leaf = pki.leaf(TestPki.ec(), ProxyFixture.SERVER_NAME, "localhost");
     String address = OverridesTest.podAddress();
     String service = "authentik-server.authentik.svc.cluster.local:9000";
     Vertx vertx = Vertx.vertx();
@@ -212,12 +197,7 @@ class RuntimeProcessIT {
               .outsideThePod(address, Map.of())
               .upstreamUrl("http://" + service)
               .baseConfig();
-      Path file =
-          write(
-              root.resolve("etc/akproxy"),
-              config,
-              pki.chainPem(leaf),
-              TestPki.keyPem(leaf.keys().getPrivate(), TestPki.KeyFormat.PKCS8));
+      Path file = PodFiles.write(root.resolve("etc/akproxy"), config);
       String resolve = service + "=127.0.0.1:" + upstream.port();
       try (Runtime runtime =
           Runtime.start(

@@ -2,9 +2,12 @@ package io.akproxy.runtime.hardening;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.akproxy.config.ProxyConfig;
 import io.akproxy.config.WebSocketSettings;
+import io.akproxy.runtime.support.PodFiles;
 import io.akproxy.runtime.support.ProxyFixture;
 import io.akproxy.runtime.support.TestPki;
+import io.akproxy.testkit.runtime.RuntimeProcess;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -18,7 +21,10 @@ import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.net.PemTrustOptions;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -27,18 +33,25 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * With the contract's default limits the proxy carries what the seed (nginx, which has none)
- * carries: 1 MiB and 16 MiB messages, binary and text, each sent as one frame, echoed intact.
+ * Issue 11 §5: the shipped jar, with the image's JVM flags (a 64 MiB heap and 64 MiB of direct
+ * memory) and the contract's default limits, carries what the seed (nginx, which has none) carries:
+ * 1 MiB and 16 MiB messages, binary and text, each one frame, both ways: authentik's stand-in
+ * receives each as the one frame the client sent and echoes it as one frame, which the client
+ * receives whole.
  */
-class WebSocketDefaultLimitsTest {
+class WebSocketDefaultLimitsIT {
 
   private static final int MIB = 1024 * 1024;
 
   @org.junit.jupiter.api.io.TempDir static Path root;
   private static Vertx vertx;
   private static HttpServer echo;
-  private static ProxyFixture proxy;
+  private static RuntimeProcess proxy;
+  private static int httpsPort;
   private static WebSocketClient client;
+
+  /** The frames authentik's stand-in received: their sizes, and whether each was final. */
+  private static final List<String> received = new CopyOnWriteArrayList<>();
 
   @BeforeAll
   static void start() throws Exception {
@@ -55,16 +68,29 @@ class WebSocketDefaultLimitsTest {
             .webSocketHandler(
                 ws ->
                     ws.frameHandler(
-                        frame ->
-                            ws.writeFrame(
-                                frame.isText()
-                                    ? WebSocketFrame.textFrame(frame.textData(), frame.isFinal())
-                                    : WebSocketFrame.binaryFrame(
-                                        frame.binaryData(), frame.isFinal()))))
+                        frame -> {
+                          received.add(frame.binaryData().length() + (frame.isFinal() ? "" : "+"));
+                          ws.writeFrame(
+                              frame.isText()
+                                  ? WebSocketFrame.textFrame(frame.textData(), frame.isFinal())
+                                  : WebSocketFrame.binaryFrame(
+                                      frame.binaryData(), frame.isFinal()));
+                        }))
             .listen()
             .await(10, TimeUnit.SECONDS);
-    proxy = ProxyFixture.builder(root).upstreamUrl("http://127.0.0.1:" + echo.actualPort()).start();
-    assertThat(proxy.config().websocket()).isEqualTo(WebSocketSettings.defaults());
+    ProxyConfig config =
+        ProxyFixture.builder(root)
+            .upstreamUrl("http://127.0.0.1:" + echo.actualPort())
+            .baseConfig();
+    assertThat(config.websocket()).isEqualTo(WebSocketSettings.defaults());
+    httpsPort = config.listeners().https().port();
+    proxy =
+        RuntimeProcess.launcher(RuntimeProcess.jar())
+            .arguments("--config", PodFiles.write(root, config).toString(), "--event-loops", "1")
+            .admin("127.0.0.1", config.listeners().admin().port())
+            .log(root.resolve("runtime.log"))
+            .start();
+    proxy.awaitReady(Duration.ofSeconds(60));
     client =
         vertx.createWebSocketClient(
             new WebSocketClientOptions()
@@ -78,7 +104,9 @@ class WebSocketDefaultLimitsTest {
 
   @AfterAll
   static void stop() {
-    proxy.close();
+    if (proxy != null) {
+      proxy.close();
+    }
     vertx.close();
   }
 
@@ -87,7 +115,7 @@ class WebSocketDefaultLimitsTest {
         .connect(
             new WebSocketConnectOptions()
                 .setHost("localhost")
-                .setPort(proxy.httpsPort())
+                .setPort(httpsPort)
                 .setURI("/ws/client/"))
         .await(10, TimeUnit.SECONDS);
   }
@@ -98,14 +126,17 @@ class WebSocketDefaultLimitsTest {
     byte[] payload = new byte[mebibytes * MIB];
     ThreadLocalRandom.current().nextBytes(payload);
     WebSocket ws = connect();
-    Promise<Buffer> echoed = Promise.promise();
-    ws.binaryMessageHandler(echoed::tryComplete);
+    Promise<WebSocketFrame> echoed = Promise.promise();
+    ws.frameHandler(echoed::tryComplete);
     ws.closeHandler(v -> echoed.tryFail("closed with " + ws.closeStatusCode()));
 
     ws.writeFrame(WebSocketFrame.binaryFrame(Buffer.buffer(payload), true));
 
-    assertThat(Arrays.equals(echoed.future().await(60, TimeUnit.SECONDS).getBytes(), payload))
-        .isTrue();
+    WebSocketFrame frame = echoed.future().await(60, TimeUnit.SECONDS);
+    assertThat(frame.isBinary() && frame.isFinal()).as("one final binary frame").isTrue();
+    assertThat(Arrays.equals(frame.binaryData().getBytes(), payload)).isTrue();
+    assertThat(received).as("frames authentik received").contains(String.valueOf(payload.length));
+    assertThat(proxy.isAlive()).isTrue();
     ws.close();
   }
 
@@ -118,13 +149,17 @@ class WebSocketDefaultLimitsTest {
     }
     String payload = new String(letters, StandardCharsets.US_ASCII);
     WebSocket ws = connect();
-    Promise<String> echoed = Promise.promise();
-    ws.textMessageHandler(echoed::tryComplete);
+    Promise<WebSocketFrame> echoed = Promise.promise();
+    ws.frameHandler(echoed::tryComplete);
     ws.closeHandler(v -> echoed.tryFail("closed with " + ws.closeStatusCode()));
 
     ws.writeFrame(WebSocketFrame.textFrame(payload, true));
 
-    assertThat(echoed.future().await(60, TimeUnit.SECONDS)).isEqualTo(payload);
+    WebSocketFrame frame = echoed.future().await(60, TimeUnit.SECONDS);
+    assertThat(frame.isText() && frame.isFinal()).as("one final text frame").isTrue();
+    assertThat(frame.textData()).isEqualTo(payload);
+    assertThat(received).as("frames authentik received").contains(String.valueOf(letters.length));
+    assertThat(proxy.isAlive()).isTrue();
     ws.close();
   }
 }
