@@ -63,6 +63,7 @@ row_keepalive() {
   VAL[$proxy:keepalive.p50]=$(wrk_latency_ms "$out" 50)
   VAL[$proxy:keepalive.p99]=$(wrk_latency_ms "$out" 99)
   VAL[$proxy:keepalive.failed]=$(wrk_failures "$out")
+  VAL[$proxy:keepalive.detail]=$(wrk_failure_detail "$out")
   VAL[$proxy:keepalive.cpu]=$(cpu_us_per "${VAL[$proxy:keepalive.ticks]}" "$(wrk_requests "$out")")
 }
 
@@ -72,6 +73,7 @@ row_h2() {
   measure "$proxy" h2 run_h2load "$out" "${PORT[$proxy]}" "$BENCH_DURATION"
   VAL[$proxy:h2.rps]=$(h2_rps "$out")
   VAL[$proxy:h2.failed]=$(h2_failures "$out")
+  VAL[$proxy:h2.detail]=$(h2_failure_detail "$out")
   VAL[$proxy:h2.cpu]=$(cpu_us_per "${VAL[$proxy:h2.ticks]}" "$(h2_succeeded "$out")")
 }
 
@@ -82,6 +84,7 @@ row_new_connections() {
     "$BENCH_CLOSE_CONNECTIONS" -H "Connection: close"
   VAL[$proxy:close.rps]=$(wrk_rps "$out")
   VAL[$proxy:close.failed]=$(wrk_failures "$out")
+  VAL[$proxy:close.detail]=$(wrk_failure_detail "$out")
   VAL[$proxy:close.cpu]=$(cpu_us_per "${VAL[$proxy:close.ticks]}" "$(wrk_requests "$out")")
 }
 
@@ -162,6 +165,7 @@ row_reload() {
   grep -q 'NOT applied' "$swaps_out" && log "$proxy: some swaps were not applied in time, see $swaps_out"
   VAL[$proxy:reload.sent]=$(wrk_requests "$out")
   VAL[$proxy:reload.failed]=$(wrk_failures "$out")
+  VAL[$proxy:reload.detail]=$(wrk_failure_detail "$out")
   VAL[$proxy:reload.swaps]=$(ws_field "$swaps_out" swaps)
   VAL[$proxy:reload.applied]=$(ws_field "$swaps_out" applied)
   VAL[$proxy:reload.late]=$(ws_field "$swaps_out" late)
@@ -174,6 +178,145 @@ row_reload() {
     applied_after=$(akproxy_status_field "$proxy" reloads.applied)
     failed_after=$(akproxy_status_field "$proxy" reloads.failed)
     VAL[$proxy:reload.own]="/status: $((${applied_after:-0} - ${applied_before:-0})) applied, $((${failed_after:-0} - ${failed_before:-0})) failed"
+  fi
+}
+
+# The upstream closes keep-alive connections on its own schedule (the stub's /churn/: after
+# BENCH_CHURN_REQUESTS requests, and after BENCH_CHURN_IDLE_MS idle): keep-alive HTTP/1.1 load,
+# HTTP/2 load, then short bursts after idle gaps spread around the stub's idle timeout, so some
+# requests go out on pooled connections the stub is closing at that moment.
+row_churn() {
+  local proxy=$1 port=${PORT[$1]} LOAD_PATH=/churn/
+  local h1="$RAW/$1-churn-h1.txt" h2="$RAW/$1-churn-h2.txt" edge="$RAW/$1-churn-edge.txt"
+  log "$proxy: upstream churn (closes after $BENCH_CHURN_REQUESTS requests and ${BENCH_CHURN_IDLE_MS} ms idle): wrk, h2load, $BENCH_CHURN_BURSTS idle-edge bursts"
+  run_wrk "$h1" "$port" "$BENCH_DURATION" "$BENCH_CONNECTIONS"
+  run_h2load "$h2" "$port" "$BENCH_DURATION"
+  : >"$edge"
+  local i gap
+  for ((i = 0; i < BENCH_CHURN_BURSTS; i++)); do
+    # Gaps from idle - 100 ms to idle + 100 ms; bursts alternate HTTP/1.1 and HTTP/2.
+    gap=$(awk -v idle="$BENCH_CHURN_IDLE_MS" -v i="$i" -v n="$BENCH_CHURN_BURSTS" \
+      'BEGIN { printf "%.3f", (idle - 100 + (n > 1 ? 200 * i / (n - 1) : 0)) / 1000 }')
+    sleep "$gap"
+    if ((i % 2 == 0)); then
+      run_h2load_burst "$edge" "$port" --h1 -c8 -n160
+    else
+      run_h2load_burst "$edge" "$port" -c4 -m4 -n160
+    fi
+  done
+  VAL[$proxy:churn.h1.rps]=$(wrk_rps "$h1")
+  VAL[$proxy:churn.h1.failed]=$(wrk_failures "$h1")
+  VAL[$proxy:churn.h1.detail]=$(wrk_failure_detail "$h1")
+  VAL[$proxy:churn.h2.rps]=$(h2_rps "$h2")
+  VAL[$proxy:churn.h2.failed]=$(h2_failures "$h2")
+  VAL[$proxy:churn.h2.detail]=$(h2_failure_detail "$h2")
+  VAL[$proxy:churn.edge.sent]=$(h2_totals "$edge" | awk '{ print $2 + $3 }')
+  VAL[$proxy:churn.edge.failed]=$(h2_failures "$edge")
+  VAL[$proxy:churn.edge.detail]=$(h2_failure_detail "$edge")
+  if [[ $proxy != nginx ]]; then
+    VAL[$proxy:churn.retries]=$(akproxy_metric "$proxy" akproxy_upstream_retries_total)
+  fi
+}
+
+# A rollout as a pod sees it: new-connection load (wrk, Connection: close, so every request needs
+# the listener) runs while the proxy is told to stop (akproxy: SIGTERM; nginx: nginx -s quit, its
+# graceful shutdown). The window counted is akproxy's shutdown delay (shutdown.delaySeconds of
+# its proxy.json, as the runtime reads it), the time endpoints take to stop sending traffic in
+# Kubernetes: the load runs BENCH_ROLLOUT_LEAD seconds before the signal and stops one second
+# before the delay ends. Then the proxy must exit by itself (exit code and time printed), and is
+# started again for any row that follows.
+row_rollout() {
+  local proxy=$1 port=${PORT[$1]} out="$RAW/$1-rollout.txt" readyz="$RAW/$1-rollout-readyz.txt"
+  local window=$ROLLOUT_WINDOW pid=${PID[$1]}
+  log "$proxy: rollout, wrk -c$BENCH_CLOSE_CONNECTIONS 'Connection: close', stop signal after ${BENCH_ROLLOUT_LEAD}s, counting ${window}s"
+  run_wrk "$out" "$port" $((BENCH_ROLLOUT_LEAD + window - 1)) "$BENCH_CLOSE_CONNECTIONS" -H "Connection: close" &
+  local wrk_job=$!
+  sleep "$BENCH_ROLLOUT_LEAD"
+  local signalled=$EPOCHREALTIME exited="$RAW/$1-rollout-exited.txt"
+  : >"$exited"
+  if [[ $proxy == nginx ]]; then
+    nginx_cmd -s quit
+  else
+    kill -TERM "$pid"
+  fi
+  watch_exit "$pid" "$exited" $((window + 60)) &
+  local watcher=$!
+  if [[ $proxy != nginx ]]; then
+    # /readyz must turn 503 at once, so the kubelet takes the pod out of the endpoints.
+    local code="" deadline=$((SECONDS + 5))
+    : >"$readyz"
+    while ((SECONDS < deadline)); do
+      code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 \
+        "http://127.0.0.1:${AK_ADMIN_PORT[$proxy]}/readyz" || true)
+      echo "$EPOCHREALTIME $code" >>"$readyz"
+      [[ $code != 200 ]] && break
+      sleep 0.05
+    done
+    VAL[$proxy:rollout.readyz]="$code after $(elapsed_ms "$signalled") ms"
+  fi
+  wait "$wrk_job" || true
+  wait "$watcher" || true
+  VAL[$proxy:rollout.sent]=$(wrk_requests "$out")
+  VAL[$proxy:rollout.failed]=$(wrk_failures "$out")
+  VAL[$proxy:rollout.detail]=$(wrk_failure_detail "$out")
+  # Then it must exit by itself: within the delay, the drain's grace period and a margin.
+  local status
+  if [[ -s $exited ]]; then
+    wait "$pid" && status=0 || status=$?
+    VAL[$proxy:rollout.exit]="exit $status after $(awk -v a="$signalled" -v b="$(cat "$exited")" \
+      'BEGIN { printf "%d", (b - a) * 1000 }') ms"
+  else
+    VAL[$proxy:rollout.exit]="still running $((window + 60)) s after the signal (killed)"
+    stop_pid "$pid"
+    wait "$pid" 2>/dev/null || true
+  fi
+  if [[ $proxy == nginx ]]; then
+    launch_nginx
+    PID[nginx]=$NG_PID
+  else
+    launch_akproxy "$proxy"
+    PID[$proxy]=$LAST_PID
+  fi
+}
+
+# elapsed_ms <EPOCHREALTIME at the start>: milliseconds since.
+elapsed_ms() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%d", (b - a) * 1000 }'; }
+
+# watch_exit <pid> <file> <seconds>: run in the background; writes EPOCHREALTIME to the file when
+# the process has exited (gone, or a zombie until bash reaps it; its exit status stays available
+# to `wait`), or nothing if it is still running after the given seconds.
+watch_exit() {
+  local pid=$1 file=$2 deadline=$((SECONDS + $3)) state
+  while ((SECONDS < deadline)); do
+    state=$(sed 's/^.*) //' "/proc/$pid/stat" 2>/dev/null | cut -d' ' -f1) || true
+    if [[ -z $state || $state == Z ]]; then
+      echo "$EPOCHREALTIME" >"$file"
+      return 0
+    fi
+    sleep 0.05
+  done
+}
+
+# run_row <row> <proxy>: one row for one proxy, counting the 5xx lines the row added to the
+# proxy's access log (and, for akproxy, the access-log lines it dropped meanwhile).
+run_row() {
+  local row=$1 proxy=$2 mark dropped_before=""
+  mark=$(access_log_mark "$proxy")
+  if [[ $proxy != nginx ]]; then
+    dropped_before=$(akproxy_metric "$proxy" akproxy_access_log_dropped_total)
+  fi
+  "row_$row" "$proxy"
+  local format=json
+  [[ $proxy == nginx ]] && format=combined
+  # shellcheck disable=SC2086 # the mark is "<offset> <file>"
+  VAL[$proxy:$row.log5xx]=$(access_log_5xx "$format" $mark)
+  if [[ -n $dropped_before ]]; then
+    local dropped_after
+    dropped_after=$(akproxy_metric "$proxy" akproxy_access_log_dropped_total)
+    # The rollout row restarts the process, so its counter starts again from zero.
+    if [[ $row != rollout && -n $dropped_after && -n $dropped_before ]]; then
+      VAL[$proxy:$row.dropped]=$((dropped_after - dropped_before))
+    fi
   fi
 }
 
@@ -233,8 +376,19 @@ main() {
   for row in "${rows[@]}"; do
     declare -F "row_$row" >/dev/null || die "BENCH_ROWS lists '$row': not a row of this bench"
   done
+  if [[ " ${rows[*]} " == *" rollout "* ]]; then
+    local first_akproxy=""
+    for proxy in "${proxies[@]}"; do [[ $proxy != nginx && -z $first_akproxy ]] && first_akproxy=$proxy; done
+    ROLLOUT_WINDOW=${BENCH_ROLLOUT_WINDOW:-}
+    if [[ -z $ROLLOUT_WINDOW && -n $first_akproxy ]]; then
+      ROLLOUT_WINDOW=$(akproxy_shutdown_delay "$first_akproxy") || die "could not read shutdown.delaySeconds"
+    fi
+    # nginx alone has no delay to take the window from; 10 s is akproxy's default.
+    ROLLOUT_WINDOW=${ROLLOUT_WINDOW:-10}
+    ((ROLLOUT_WINDOW >= 2)) || ROLLOUT_WINDOW=2
+  fi
   for row in "${rows[@]}"; do
-    for proxy in "${proxies[@]}"; do "row_$row" "$proxy"; done
+    for proxy in "${proxies[@]}"; do run_row "$row" "$proxy"; done
   done
 
   report "${proxies[@]}" | tee "$RESULTS_DIR/latest.txt"

@@ -3,12 +3,14 @@
 # writes the tool's raw output to a file under $RAW so every figure in the table can be traced.
 # Sourced, not run.
 
+# Every runner requests LOAD_PATH (default /); a row sets it with `local LOAD_PATH=...`.
+
 # run_wrk <outfile> <port> <seconds> <connections> [wrk args...]: one wrk thread.
 run_wrk() {
   local out=$1 port=$2 seconds=$3 conns=$4
   shift 4
   taskset -c "$BENCH_LOAD_CPU" wrk -t1 -c"$conns" -d"${seconds}s" --latency --timeout 5s \
-    -H "Host: $BENCH_HOST" "$@" "https://127.0.0.1:$port/" >"$out" 2>&1 || true
+    -H "Host: $BENCH_HOST" "$@" "https://127.0.0.1:$port${LOAD_PATH:-/}" >"$out" 2>&1 || true
 }
 
 # run_h2load <outfile> <port> <seconds>: HTTP/2 over TLS (ALPN h2), several streams per client,
@@ -22,8 +24,17 @@ run_h2load() {
   while ((SECONDS < deadline)); do
     taskset -c "$BENCH_LOAD_CPU" h2load -t1 -c"$BENCH_H2_CLIENTS" -m"$BENCH_H2_STREAMS" \
       -n$((BENCH_H2_CLIENTS * BENCH_H2_REQUESTS_PER_CONNECTION)) -H ":authority: $BENCH_HOST" \
-      "https://127.0.0.1:$port/" >>"$out" 2>&1 || true
+      "https://127.0.0.1:$port${LOAD_PATH:-/}" >>"$out" 2>&1 || true
   done
+}
+
+# run_h2load_burst <outfile> <port> <h2load args...>: one short h2load run, appended to the file
+# (h2load's output format, so h2_totals and h2_failure_detail read it).
+run_h2load_burst() {
+  local out=$1 port=$2
+  shift 2
+  taskset -c "$BENCH_LOAD_CPU" h2load -t1 "$@" -H ":authority: $BENCH_HOST" \
+    "https://127.0.0.1:$port${LOAD_PATH:-/}" >>"$out" 2>&1 || true
 }
 
 # run_ws <outfile> <port> <warmup> <seconds>: WebSocket echo ping-pong through the proxy.
@@ -49,6 +60,7 @@ wrk_latency_ms() {
 }
 
 # Failed requests: non-2xx/3xx responses plus every socket error (connect, read, write, timeout).
+# A file may hold several wrk runs; they are summed.
 wrk_failures() {
   awk '
     /Non-2xx or 3xx responses:/ { n += $NF }
@@ -56,9 +68,25 @@ wrk_failures() {
     END { print n + 0 }' "$1"
 }
 
+# The same, itemised: "non-2xx N, connect N, read N, write N, timeout N" (only the non-zero ones;
+# "none" when all are zero).
+wrk_failure_detail() {
+  awk '
+    /Non-2xx or 3xx responses:/ { c["non-2xx/3xx"] += $NF }
+    /Socket errors:/ { gsub(/,/, ""); c["connect"] += $4; c["read"] += $6; c["write"] += $8; c["timeout"] += $10 }
+    END {
+      split("non-2xx/3xx connect read write timeout", order, " ")
+      for (i = 1; i <= 5; i++) if (c[order[i]] > 0) { out = out sep c[order[i]] " " order[i]; sep = ", " }
+      print (out == "" ? "none" : out)
+    }' "$1"
+}
+
 # --- h2load output ----------------------------------------------------------------------------
 
-# Sums over the rounds in one file: seconds taken, requests succeeded, requests failed.
+# Sums over the rounds in one file: seconds taken, requests succeeded (2xx/3xx), requests failed,
+# of those errored (stream or connection errors, timeouts; no response), responses 4xx and 5xx.
+# h2load's "failed" counts every request that did not succeed, including those a broken
+# connection abandoned and those never sent on it, so it is the failure count.
 h2_totals() {
   awk '
     /^finished in/ {
@@ -66,12 +94,25 @@ h2_totals() {
       if (unit == "ms") v /= 1000; else if (unit == "us") v /= 1e6
       seconds += v
     }
-    /^requests:/ { for (i = 1; i < NF; i++) { if ($(i + 1) ~ /^succeeded/) ok += $i; if ($(i + 1) ~ /^failed/) failed += $i } }
-    END { printf "%.3f %d %d\n", seconds, ok, failed }' "$1"
+    /^requests:/ {
+      for (i = 1; i < NF; i++) {
+        if ($(i + 1) ~ /^succeeded/) ok += $i
+        if ($(i + 1) ~ /^failed/) failed += $i
+        if ($(i + 1) ~ /^errored/) errored += $i
+      }
+    }
+    /^status codes:/ { for (i = 1; i < NF; i++) { if ($(i + 1) ~ /^4xx/) c4 += $i; if ($(i + 1) ~ /^5xx/) c5 += $i } }
+    END { printf "%.3f %d %d %d %d %d\n", seconds, ok, failed, errored, c4, c5 }' "$1"
 }
 h2_rps() { h2_totals "$1" | awk '{ if ($1 > 0) printf "%.0f", $2 / $1 }'; }
 h2_succeeded() { h2_totals "$1" | awk '{ print $2 }'; }
 h2_failures() { h2_totals "$1" | awk '{ print $3 }'; }
+h2_failure_detail() {
+  h2_totals "$1" | awk '{
+    if ($3 == 0) { print "none"; exit }
+    printf "%d failed: %d errored (no response), %d 4xx, %d 5xx\n", $3, $4, $5, $6
+  }'
+}
 
 # --- WsEchoLoad output ------------------------------------------------------------------------
 

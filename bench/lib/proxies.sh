@@ -5,7 +5,11 @@
 # The upstream stub, a stand-in for authentik that costs the load core as little as possible, so
 # the proxies are what gets measured: nginx (one worker, HTTPS, HTTP/1.1 keep-alive that never
 # closes a connection on its own) answering a small fixed JSON body, serving /big from a sparse
-# file, and passing /ws/ to WsEchoServer, a real WebSocket echo.
+# file, and passing /ws/ to WsEchoServer, a real WebSocket echo. Under /churn/ it answers the
+# same body but behaves as an app server that manages its keep-alive connections: a connection
+# that has served $BENCH_CHURN_REQUESTS requests is closed after its response (Connection: close),
+# and one idle for $BENCH_CHURN_IDLE_MS ms is closed from the stub's side, racing any request a proxy
+# sends on it at that moment (the churn row).
 start_stub() {
   local dir=$WORK/stub
   new_certificate "$dir" 5157
@@ -38,6 +42,12 @@ http {
     ssl_certificate $dir/tls.crt;
     ssl_certificate_key $dir/tls.key;
     location / {
+      default_type application/json;
+      return 200 '{"component":"bench-upstream","ok":true}\n';
+    }
+    location /churn/ {
+      keepalive_requests $BENCH_CHURN_REQUESTS;
+      keepalive_timeout ${BENCH_CHURN_IDLE_MS}ms;
       default_type application/json;
       return 200 '{"component":"bench-upstream","ok":true}\n';
     }
@@ -75,8 +85,8 @@ NG_DIR=""
 # The seed configuration for variant <a|b> (its certificate pair and HSTS max-age; the reload
 # row alternates them), with the bench's ports and paths. Additions, each needed to run it here:
 # pid/log/temp paths inside the work dir, worker_connections raised above 1,000 (the
-# idle-connections row), the access log discarded (formatted, then written to /dev/null, as
-# akproxy's is).
+# idle-connections row), the access log in the work dir (nginx's default format, unbuffered, as
+# the seed logs; the bench counts its 5xx lines per row).
 render_nginx_conf() {
   local variant=$1 out=$2
   cat >"$out" <<EOF
@@ -86,7 +96,7 @@ pid $NG_DIR/nginx.pid;
 error_log $NG_DIR/error.log notice;
 events { worker_connections 4096; }
 http {
-  access_log /dev/null;
+  access_log $NG_DIR/access.log;
   client_body_temp_path $NG_DIR/tmp/client_body;
   proxy_temp_path $NG_DIR/tmp/proxy;
   fastcgi_temp_path $NG_DIR/tmp/fastcgi;
@@ -139,6 +149,13 @@ start_nginx() {
   cp "$WORK/certs/a/tls.crt" "$WORK/certs/a/tls.key" "$NG_DIR/"
   cp "$variants/nginx-conf/a.conf" "$NG_DIR/nginx.conf"
   nginx_cmd -t -q || die "nginx rejected the bench config ($NG_DIR/nginx.conf)"
+  ACCESS_LOG[nginx]=$NG_DIR/access.log
+  launch_nginx
+}
+
+# Starts nginx (again, after the rollout row) on the files start_nginx laid out; leaves its pid in
+# NG_PID.
+launch_nginx() {
   start_pinned "$BENCH_PROXY_CPU" "$WORK/nginx.log" "$WORK/nginx.log" \
     nginx -p "$NG_DIR" -c "$NG_DIR/nginx.conf" -e "$NG_DIR/error.log" -g 'daemon off;'
   NG_PID=$LAST_PID
@@ -200,7 +217,7 @@ ak_java_opts() {
     echo "$AKPROXY_JAVA_OPTS"
   fi
 }
-declare -A AK_ADMIN_PORT
+declare -A AK_ADMIN_PORT AK_LIVES
 
 ak_https_port() { echo $((BENCH_PORT_BASE + AK_PORT_OFFSET[$1] + 443)); }
 ak_http_port() { echo $((BENCH_PORT_BASE + AK_PORT_OFFSET[$1] + 80)); }
@@ -243,10 +260,20 @@ start_akproxy() {
   kubelet_publish "$dir/tls" "$WORK/certs/a"
   kubelet_publish "$dir/config" "$dir/variants/configs/a"
   AK_ADMIN_PORT[$instance]=$(ak_admin_port "$instance")
-  # Access-log lines (stdout) are discarded, as nginx's are; the runtime's own log (stderr) is kept.
+  AK_LIVES[$instance]=0
+  launch_akproxy "$instance"
+}
+
+# Starts (or, after the rollout row, restarts) an akproxy instance on the files start_akproxy laid
+# out. Access-log lines (stdout) go to a file per life of the process, as nginx's go to its
+# access.log, so the bench can count 5xx lines per row; the runtime's own log (stderr) is kept.
+launch_akproxy() {
+  local instance=$1 dir=$WORK/$1
+  AK_LIVES[$instance]=$((AK_LIVES[$instance] + 1))
+  ACCESS_LOG[$instance]=$WORK/$instance.access.${AK_LIVES[$instance]}.log
   local java_opts
   read -r -a java_opts <<<"$(ak_java_opts "$instance")"
-  start_pinned "$BENCH_PROXY_CPU" /dev/null "$WORK/$instance.log" \
+  start_pinned "$BENCH_PROXY_CPU" "${ACCESS_LOG[$instance]}" "$WORK/$instance.log" \
     "$AKPROXY_JAVA" "${java_opts[@]}" -jar "$AKPROXY_JAR" --config "$dir/config/proxy.json" \
     --event-loops 1 --tls-engine "${AK_TLS_ENGINE[$instance]}"
   local pid=$LAST_PID
@@ -266,4 +293,49 @@ value = json.load(sys.stdin)
 for key in sys.argv[1].split("."):
     value = value.get(key) if isinstance(value, dict) else None
 print("" if value is None else value)' "$field" <<<"$status" 2>/dev/null || true
+}
+
+# One number from an akproxy instance's /metrics (a counter or gauge without labels).
+akproxy_metric() {
+  local instance=$1 name=$2
+  curl -sf --max-time 5 "http://127.0.0.1:${AK_ADMIN_PORT[$instance]}/metrics" 2>/dev/null |
+    awk -v n="$name" '$1 == n { printf "%d", $2; exit }' || true
+}
+
+# The shutdown delay of an akproxy instance: shutdown.delaySeconds of the proxy.json it serves, as
+# the contract's parser reads it (its default when the file leaves it out).
+akproxy_shutdown_delay() {
+  "$TOOLS_JAVA" -XX:TieredStopAtLevel=1 -cp "$TOOLS_CP" ShutdownDelay "$WORK/$1/config/proxy.json"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Access logs: each proxy's is a file (ACCESS_LOG[proxy]); a row counts the 5xx lines it added.
+
+declare -A ACCESS_LOG
+
+# The current size of a proxy's access log, in bytes, and its path: "<bytes> <path>".
+access_log_mark() {
+  local file=${ACCESS_LOG[$1]:-}
+  [[ -n $file ]] || return 0
+  echo "$(stat -c %s "$file" 2>/dev/null || echo 0) $file"
+}
+
+# access_log_5xx <format> <mark>: the 5xx lines written to the marked file after the mark. Waits
+# (up to 5 s) until the file stops growing: akproxy writes its lines from a queue on a thread of
+# its own. format: json (akproxy's "status":NNN) or combined (nginx's default, status 9th field).
+access_log_5xx() {
+  local format=$1 offset=${2:-} file=${3:-}
+  [[ -n $file && -f $file ]] || { echo "-"; return 0; }
+  local size last=-1 i
+  for ((i = 0; i < 25; i++)); do
+    size=$(stat -c %s "$file")
+    [[ $size == "$last" ]] && break
+    last=$size
+    sleep 0.2
+  done
+  if [[ $format == json ]]; then
+    tail -c +$((offset + 1)) "$file" | grep -c '"status":5' || true
+  else
+    tail -c +$((offset + 1)) "$file" | awk '$9 ~ /^5/ { n++ } END { print n + 0 }'
+  fi
 }

@@ -47,8 +47,8 @@ header() {
 reload_line() {
   local proxy=$1 extra=""
   [[ ${VAL[$proxy:reload.late]:-0} != 0 ]] && extra="; ${VAL[$proxy:reload.late]} steps overran the interval (load core too busy; the next swap waited)"
-  printf '%-12s %14s %8s %7s %8s %16s   %s%s\n' "$proxy" "$(val "$proxy:reload.sent")" \
-    "$(val "$proxy:reload.failed")" "$(val "$proxy:reload.swaps")" "$(val "$proxy:reload.applied")" \
+  printf '%-12s %14s %8s %7s %7s %8s %16s   %s%s\n' "$proxy" "$(val "$proxy:reload.sent")" \
+    "$(val "$proxy:reload.failed")" "$(val "$proxy:reload.log5xx")" "$(val "$proxy:reload.swaps")" "$(val "$proxy:reload.applied")" \
     "$(val "$proxy:reload.p50")/$(val "$proxy:reload.max")" "$(val "$proxy:reload.own")" "$extra"
 }
 
@@ -82,29 +82,96 @@ report() {
   line "  latency p50" "ms" keepalive.p50 lower
   line "  latency p99" "ms" keepalive.p99 lower
   line "  proxy CPU per request" "us" keepalive.cpu lower
+  failed_lines keepalive.failed keepalive
   line "HTTP/2 GET (h2load -c$BENCH_H2_CLIENTS -m$BENCH_H2_STREAMS)" "req/s" h2.rps higher
   line "  proxy CPU per request" "us" h2.cpu lower
+  failed_lines h2.failed h2
   line "New TLS connections (Connection: close)" "conn/s" close.rps higher
   line "  proxy CPU per connection" "us" close.cpu lower
+  failed_lines close.failed new_connections
   line "WebSocket echo ($BENCH_WS_CONNECTIONS connections, ping-pong)" "msg/s" ws.rps higher
+  line "  failed WebSockets (connect, close, stall)" "ws" ws.failed lower
+  line "  5xx lines in the proxy's access log" "lines" websocket.log5xx lower
   line "Peak RSS after the rows above (VmHWM)" "MiB" peak.rss lower
   line "RSS with $BENCH_IDLE_CONNECTIONS idle TLS connections" "MiB" idle.rss lower
+  line "  5xx lines in the proxy's access log" "lines" idle_connections.log5xx lower
   line "Peak RSS, slow reader of ${BENCH_BIG_MIB} MiB at $BENCH_SLOW_RATE/s" "MiB" slow.peak lower
+  line "  5xx lines in the proxy's access log" "lines" slow_reader.log5xx lower
+  line "Upstream churn: keep-alive GET (wrk -c$BENCH_CONNECTIONS)" "req/s" churn.h1.rps higher
+  line "  failed: non-2xx/3xx + socket errors" "req" churn.h1.failed lower
+  line "Upstream churn: HTTP/2 GET (h2load)" "req/s" churn.h2.rps higher
+  line "  failed: h2load's failed" "req" churn.h2.failed lower
+  line "Upstream churn: bursts after idle gaps" "req" churn.edge.sent -
+  line "  failed: h2load's failed" "req" churn.edge.failed lower
+  line "  5xx lines in the access log (all three)" "lines" churn.log5xx lower
+  line "  upstream retries (akproxy /metrics)" "req" churn.retries -
+  line "Rollout: answered, ${BENCH_ROLLOUT_LEAD} s before + $((${ROLLOUT_WINDOW:-1} - 1)) s after signal" "req" rollout.sent higher
+  line "  failed: non-2xx/3xx + socket errors" "req" rollout.failed lower
+  line "  5xx lines in the proxy's access log" "lines" rollout.log5xx lower
   echo
   echo "Reload under load: wrk -c$BENCH_CONNECTIONS keep-alive for ${BENCH_RELOAD_DURATION}s; certificate and config replaced"
   echo "every ${BENCH_RELOAD_INTERVAL}s (akproxy: kubelet-style ..data symlink swap; nginx: files rewritten + nginx -s reload);"
   echo "applied = a new client (probing every 50 ms) saw the new certificate serial and HSTS max-age before the"
-  echo "next swap; apply ms = how long after the swap it first did (median/max)"
-  printf '%-12s %14s %8s %7s %8s %16s   %s\n' "proxy" "requests sent" "failed" "swaps" "applied" "apply ms p50/max" "the proxy's own count"
+  echo "next swap; apply ms = how long after the swap it first did (median/max); failed = non-2xx/3xx + socket"
+  echo "errors (wrk), log 5xx = 5xx lines the row added to the proxy's access log"
+  printf '%-12s %14s %8s %7s %7s %8s %16s   %s\n' "proxy" "requests sent" "failed" "log 5xx" "swaps" "applied" "apply ms p50/max" "the proxy's own count"
   for proxy in "${REPORT_PROXIES[@]}"; do reload_line "$proxy"; done
   echo
-  echo "Checks (failed = non-2xx responses + socket errors):"
+  echo "Upstream churn: the stub's /churn/ closes a connection after $BENCH_CHURN_REQUESTS requests and after ${BENCH_CHURN_IDLE_MS} ms idle;"
+  echo "  wrk and h2load for ${BENCH_DURATION}s each, then $BENCH_CHURN_BURSTS short bursts (h2load, HTTP/1.1 and HTTP/2 in turn)"
+  echo "  after idle gaps from $((BENCH_CHURN_IDLE_MS - 100)) to $((BENCH_CHURN_IDLE_MS + 100)) ms."
+  echo "Rollout: wrk -c$BENCH_CLOSE_CONNECTIONS 'Connection: close' (a new connection per request); after ${BENCH_ROLLOUT_LEAD}s akproxy gets SIGTERM,"
+  echo "  nginx 'nginx -s quit' (its graceful shutdown, which closes the listening sockets at once); the load"
+  echo "  stops one second before akproxy's shutdown delay (${ROLLOUT_WINDOW:-?} s from the signal) ends. wrk retries a refused"
+  echo "  connection at once, so connect errors count attempts, not users."
+  echo
+  echo "Failures in detail (failed = non-2xx/3xx responses + socket errors: connect, read, write, timeout;"
+  echo "h2load: its failed count, which includes requests a broken connection lost; log 5xx = lines the row"
+  echo "added to the proxy's access log):"
   for proxy in "${REPORT_PROXIES[@]}"; do
-    printf '  %-11s failed: keep-alive %s, HTTP/2 %s, new connections %s, WebSocket %s\n' "$proxy" \
-      "$(val "$proxy:keepalive.failed")" "$(val "$proxy:h2.failed")" "$(val "$proxy:close.failed")" \
-      "$(val "$proxy:ws.failed")"
-    printf '  %-11s idle: %s of %s answered, %s still open, %s KiB of RSS each; slow reader still reading: %s, other client got %s\n' \
-      "" "$(val "$proxy:idle.answered")" "$BENCH_IDLE_CONNECTIONS" "$(val "$proxy:idle.open")" "$(val "$proxy:idle.per")" \
-      "$(val "$proxy:slow.alive")" "$(val "$proxy:slow.other")"
+    echo "  $proxy"
+    detail_line "$proxy" "keep-alive" keepalive keepalive
+    detail_line "$proxy" "HTTP/2" h2 h2
+    detail_line "$proxy" "new connections" close new_connections
+    printf '    %-22s %s failed WebSockets; log 5xx %s\n' "WebSocket" "$(val "$proxy:ws.failed")" "$(val "$proxy:websocket.log5xx")"
+    detail_line "$proxy" "reload" reload reload
+    detail_line "$proxy" "churn, wrk" churn.h1 churn
+    detail_line "$proxy" "churn, h2load" churn.h2 -
+    detail_line "$proxy" "churn, idle-edge bursts" churn.edge -
+    detail_line "$proxy" "rollout" rollout rollout
+    if [[ -n ${VAL[$proxy:rollout.exit]:-} ]]; then
+      printf '    %-22s %s%s\n' "" "${VAL[$proxy:rollout.readyz]:+/readyz ${VAL[$proxy:rollout.readyz]}; }" "${VAL[$proxy:rollout.exit]}"
+    fi
+    printf '    %-22s %s of %s answered, %s still open, %s KiB of RSS each; log 5xx %s\n' "idle connections" \
+      "$(val "$proxy:idle.answered")" "$BENCH_IDLE_CONNECTIONS" "$(val "$proxy:idle.open")" "$(val "$proxy:idle.per")" \
+      "$(val "$proxy:idle_connections.log5xx")"
+    printf '    %-22s still reading: %s, other client got %s; log 5xx %s\n' "slow reader" \
+      "$(val "$proxy:slow.alive")" "$(val "$proxy:slow.other")" "$(val "$proxy:slow_reader.log5xx")"
+    dropped_line "$proxy"
   done
+}
+
+# failed_lines <failed key> <row>: the two failure lines under a load row.
+failed_lines() {
+  line "  failed: non-2xx/3xx + socket errors" "req" "$1" lower
+  line "  5xx lines in the proxy's access log" "lines" "$2.log5xx" lower
+}
+
+# detail_line <proxy> <label> <value key> <row, or - when the access-log count is on another line>
+detail_line() {
+  local proxy=$1 label=$2 key=$3 row=$4
+  [[ -n ${VAL[$proxy:$key.failed]:-} ]] || return 0
+  local log=""
+  [[ $row != - ]] && log="; log 5xx $(val "$proxy:$row.log5xx")"
+  printf '    %-22s %s failed (%s)%s\n' "$label" "$(val "$proxy:$key.failed")" "$(val "$proxy:$key.detail")" "$log"
+}
+
+# Access-log lines akproxy dropped (its queue full) would hide 5xx lines: say so when it happened.
+dropped_line() {
+  local proxy=$1 key lost=""
+  for key in "${!VAL[@]}"; do
+    [[ $key == "$proxy:"*.dropped && ${VAL[$key]} != 0 ]] && lost+=" ${key#"$proxy:"}=${VAL[$key]}"
+  done
+  [[ -z $lost ]] || printf '    %-22s%s (the log 5xx counts above are lower bounds)\n' "access-log lines dropped" "$lost"
+  return 0
 }
