@@ -71,7 +71,6 @@ public final class Demo {
         story.title("Try it yourself");
         loop.tryItYourself().forEach(line -> story.say("  " + line));
         if (!check) {
-          story.say("  (and: kubectl delete akp " + WholeLoop.NAME + " stops the proxy)");
           return true;
         }
       }

@@ -7,7 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -27,10 +29,19 @@ public final class Kubectl {
 
   private final Path binary;
   private final Path kubeconfig;
+  private final Map<String, String> environment;
 
-  private Kubectl(Path binary, Path kubeconfig) {
+  private Kubectl(Path binary, Path kubeconfig, Map<String, String> environment) {
     this.binary = binary;
     this.kubeconfig = kubeconfig;
+    this.environment = Map.copyOf(environment);
+  }
+
+  /** The same kubectl with {@code name=value} in its environment ({@code KUBE_EDITOR}, ...). */
+  public Kubectl withEnvironment(String name, String value) {
+    Map<String, String> more = new HashMap<>(environment);
+    more.put(name, value);
+    return new Kubectl(binary, kubeconfig, more);
   }
 
   /** kubectl from the PATH, if installed. */
@@ -39,7 +50,7 @@ public final class Kubectl {
     for (String dir : path.split(File.pathSeparator)) {
       Path candidate = Path.of(dir.isEmpty() ? "." : dir, "kubectl");
       if (Files.isExecutable(candidate)) {
-        return Optional.of(new Kubectl(candidate, kubeconfig));
+        return Optional.of(new Kubectl(candidate, kubeconfig, Map.of()));
       }
     }
     return Optional.empty();
@@ -80,6 +91,7 @@ public final class Kubectl {
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().put("KUBECONFIG", kubeconfig.toString());
+    builder.environment().putAll(environment);
     try {
       return builder.start();
     } catch (IOException e) {

@@ -2,6 +2,7 @@ package io.akproxy.e2e;
 
 import io.akproxy.testkit.kube.Kubelet;
 import io.akproxy.testkit.kube.PodHandle;
+import io.akproxy.testkit.runtime.RuntimeProcess;
 import io.akproxy.testkit.time.Scheduler;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
@@ -81,6 +82,12 @@ public final class LocalKubelet implements Kubelet, AutoCloseable {
               }
               pod.close();
             });
+  }
+
+  /** {@code kubectl logs}: what the pod's runtime process has written so far. */
+  @Override
+  public Optional<String> log(String namespace, String name) {
+    return find(name).flatMap(LocalPod::runtime).map(RuntimeProcess::logText);
   }
 
   /** The pods on this node, oldest first. */

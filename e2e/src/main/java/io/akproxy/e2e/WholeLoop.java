@@ -154,15 +154,19 @@ public final class WholeLoop implements AutoCloseable {
         "curl http://" + ip + ":" + pod.adminAddress().getPort() + "/status",
         "",
         "export KUBECONFIG=" + kubeconfig,
-        "kubectl get akp,deploy,pods,svc,cm,secrets",
+        "kubectl get akp,deploy,pods,svc,cm,secrets,events",
         "kubectl describe akp " + NAME,
         "kubectl get akp -w        # in a second terminal, while you try the rest",
         "kubectl wait --for=condition=Ready akp/" + NAME,
+        "kubectl logs deploy/" + NAME + "-proxy   # the runtime process's own log",
+        "kubectl explain akp.spec",
         "kubectl patch akp "
             + NAME
             + " --type merge -p '{\"spec\":{\"trustedProxyCIDRs\":[]}}'"
             + "   # then the curl above: authentik gets X-Forwarded-For 127.0.0.1 alone",
-        "kubectl apply -f " + resource + "   # the demo's resource, as it started",
+        "kubectl edit akp " + NAME + "   # replicas: 2 → a second pod, a second runtime process",
+        "kubectl diff -f " + resource + "   # a server-side dry run: what apply would change",
+        "kubectl apply -f " + resource + "   # the demo's file: what it sets wins again",
         "kubectl delete akp " + NAME + "   # the pod's process stops");
   }
 

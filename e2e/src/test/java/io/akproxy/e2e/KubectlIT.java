@@ -12,6 +12,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -72,7 +73,7 @@ class KubectlIT {
     Path crt = Files.writeString(work.resolve("tls.crt"), certificate.chainPem());
     Path key = Files.writeString(work.resolve("tls.key"), certificate.keyPem());
     Path resource = Files.writeString(work.resolve("sso.yaml"), WholeLoop.resourceText());
-    watch = kubectl.start("get", "akp", "-w");
+    watch = kubectl.start("get", "akp", "-w", "--output-watch-events");
     Thread reader =
         new Thread(
             () -> {
@@ -144,6 +145,21 @@ class KubectlIT {
 
   @Test
   @Order(3)
+  void theChildrenAreDescribedLoggedAndExplained() {
+    String deployment = kubectl.run("describe", "deploy", "sso-proxy").requireSuccess().out();
+    String logs = kubectl.run("logs", "deploy/sso-proxy").requireSuccess().out();
+    String events = kubectl.run("get", "events").requireSuccess().out();
+    String explained = kubectl.run("explain", "akp.spec.trustedProxyCIDRs").requireSuccess().out();
+
+    assertThat(deployment).containsPattern("Available\\s+True\\s+MinimumReplicasAvailable");
+    LocalPod pod = cluster.kubelet().newestReady().orElseThrow();
+    assertThat(logs).contains("listening https on " + pod.address().getHostAddress() + ":8443");
+    assertThat(events).containsPattern("Normal\\s+\\S+\\s+authentikproxy/sso");
+    assertThat(explained).contains("KIND:       AuthentikProxy", "FIELD: trustedProxyCIDRs");
+  }
+
+  @Test
+  @Order(3)
   void describeShowsTheConditionsAndEvents() {
     String describe = kubectl.run("describe", "akp", "sso").requireSuccess().out();
 
@@ -159,8 +175,8 @@ class KubectlIT {
     Await.until(
         "kubectl get akp -w printed a Ready row",
         PATIENCE,
-        () -> watched.stream().anyMatch(l -> l.startsWith("sso ") && l.contains("True")));
-    assertThat(watched.get(0)).startsWith("NAME");
+        () -> watched.stream().anyMatch(l -> l.matches("(ADDED|MODIFIED)\\s+sso\\s.*True.*")));
+    assertThat(watched.get(0)).matches("EVENT\\s+NAME\\s.*");
   }
 
   @Test
@@ -196,14 +212,58 @@ class KubectlIT {
 
   @Test
   @Order(6)
+  void aServerSideDryRunChangesNothingAndAnEditScalesTheProxy() throws Exception {
+    Path editor = work.resolve("editor.sh");
+    Files.writeString(editor, "#!/bin/sh\nsed -i 's/^  replicas: 1$/  replicas: 2/' \"$1\"\n");
+    Files.setPosixFilePermissions(editor, PosixFilePermissions.fromString("rwx------"));
+    String[] specOnly = {"get", "akp", "sso", "-o", "jsonpath={.metadata.generation} {.spec}"};
+    String before = kubectl.run(specOnly).requireSuccess().out();
+
+    kubectl
+        .run(
+            "patch",
+            "akp",
+            "sso",
+            "--type",
+            "merge",
+            "-p",
+            "{\"spec\":{\"replicas\":3}}",
+            "--dry-run=server")
+        .requireSuccess();
+    assertThat(kubectl.run(specOnly).requireSuccess().out()).isEqualTo(before);
+
+    assertThat(
+            kubectl
+                .withEnvironment("KUBE_EDITOR", editor.toString())
+                .run("edit", "akp", "sso")
+                .requireSuccess()
+                .out())
+        .contains("authentikproxy.akproxy.io/sso edited");
+    Await.until(
+        "kubectl get akp shows 2/2 replicas",
+        PATIENCE,
+        () -> "2/2".equals(WholeLoop.column(kubectl.run("get", "akp").out(), "sso", "REPLICAS")));
+    assertThat(kubectl.run("get", "pods").requireSuccess().out())
+        .containsPattern("(?s)sso-proxy-\\S+\\s+1/1\\s+Running.*sso-proxy-\\S+\\s+1/1\\s+Running");
+  }
+
+  @Test
+  @Order(7)
   void deletingTheResourceStopsTheProxy() {
-    LocalPod pod = cluster.kubelet().newestReady().orElseThrow();
-    RuntimeProcess runtime = pod.runtime().orElseThrow();
+    List<RuntimeProcess> runtimes =
+        cluster.kubelet().pods().stream().flatMap(p -> p.runtime().stream()).toList();
 
     assertThat(kubectl.run("delete", "akp", "sso").requireSuccess().out())
         .contains("authentikproxy.akproxy.io \"sso\" deleted");
 
-    Await.until("the proxy process stopped", PATIENCE, () -> !runtime.isAlive());
+    Await.until(
+        "every proxy process stopped",
+        PATIENCE,
+        () -> runtimes.stream().noneMatch(RuntimeProcess::isAlive));
+    Await.until(
+        "kubectl get akp -w saw the deletion",
+        PATIENCE,
+        () -> watched.stream().anyMatch(l -> l.matches("DELETED\\s+sso\\s.*")));
     Await.until(
         "the children are gone",
         PATIENCE,

@@ -89,6 +89,16 @@ record ApiPath(
     return "true".equals(watch) || "1".equals(watch);
   }
 
+  /** {@code ?dryRun=All}: validate and answer, store nothing. */
+  boolean isDryRun() {
+    return "All".equals(query.get("dryRun"));
+  }
+
+  /** A pod's {@code /log}. */
+  boolean isLog() {
+    return "log".equals(subresource);
+  }
+
   boolean isStatus() {
     return "status".equals(subresource);
   }

@@ -162,6 +162,15 @@ final class ApiResources {
   // ---- writes ----
 
   ObjectNode create(ResourceType type, String namespace, ObjectNode incoming) {
+    return create(type, namespace, incoming, false);
+  }
+
+  /**
+   * POST. With {@code dryRun} ({@code ?dryRun=All}: {@code kubectl diff}, {@code apply
+   * --dry-run=server}) the object goes through defaulting and validation and is answered as it
+   * would be stored, and nothing is stored.
+   */
+  ObjectNode create(ResourceType type, String namespace, ObjectNode incoming, boolean dryRun) {
     if (type.createOnly()) {
       return Reviews.answer(type, incoming);
     }
@@ -174,6 +183,9 @@ final class ApiResources {
       Store.Key key = Store.Key.of(type, namespace, name);
       if (store.get(key).isPresent()) {
         throw ApiException.alreadyExists(type, name);
+      }
+      if (dryRun) {
+        return object;
       }
       ObjectNode stored = store.put(key, object);
       if (type.kind().equals("CustomResourceDefinition")) {
@@ -228,12 +240,22 @@ final class ApiResources {
   /** PUT of the main resource or of {@code /status}. */
   ObjectNode update(
       ResourceType type, String namespace, String name, ObjectNode incoming, boolean status) {
+    return update(type, namespace, name, incoming, status, false);
+  }
+
+  ObjectNode update(
+      ResourceType type,
+      String namespace,
+      String name,
+      ObjectNode incoming,
+      boolean status,
+      boolean dryRun) {
     synchronized (store) {
       Store.Key key = Store.Key.of(type, namespace, name);
       ObjectNode old = store.get(key).orElseThrow(() -> ApiException.notFound(type, name));
       ObjectNode object =
           pipeline.update(type, namespace, name, incoming, old, status, type.isCustom() && !status);
-      return commit(type, key, object, old);
+      return dryRun ? object : commit(type, key, object, old);
     }
   }
 
@@ -244,13 +266,14 @@ final class ApiResources {
       String name,
       String contentType,
       String body,
-      boolean status) {
+      boolean status,
+      boolean dryRun) {
     synchronized (store) {
       Store.Key key = Store.Key.of(type, namespace, name);
       ObjectNode old = store.get(key).orElseThrow(() -> ApiException.notFound(type, name));
       ObjectNode patched = Patches.apply(type, old.deepCopy(), contentType, body);
       ObjectNode object = pipeline.update(type, namespace, name, patched, old, status, false);
-      return commit(type, key, object, old);
+      return dryRun ? object : commit(type, key, object, old);
     }
   }
 
@@ -280,9 +303,17 @@ final class ApiResources {
    * policy recorded for it: Orphan, Foreground or the default Background).
    */
   ObjectNode delete(ResourceType type, String namespace, String name, JsonNode options) {
+    return delete(type, namespace, name, options, false);
+  }
+
+  ObjectNode delete(
+      ResourceType type, String namespace, String name, JsonNode options, boolean dryRun) {
     synchronized (store) {
       Store.Key key = Store.Key.of(type, namespace, name);
       ObjectNode old = store.get(key).orElseThrow(() -> ApiException.notFound(type, name));
+      if (dryRun) {
+        return old;
+      }
       JsonNode preconditions = options == null ? null : options.get("preconditions");
       if (preconditions != null) {
         checkPrecondition(type, name, old, preconditions, "uid");
@@ -356,8 +387,11 @@ final class ApiResources {
   }
 
   /** DELETE on a collection: every object the selectors match. */
-  ObjectNode deleteCollection(ResourceType type, ApiPath path, JsonNode options) {
+  ObjectNode deleteCollection(ResourceType type, ApiPath path, JsonNode options, boolean dryRun) {
     ObjectNode list = list(type, path);
+    if (dryRun) {
+      return list;
+    }
     for (JsonNode item : list.path("items")) {
       try {
         delete(

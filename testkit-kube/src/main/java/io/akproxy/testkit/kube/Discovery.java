@@ -19,16 +19,21 @@ import java.util.Set;
 final class Discovery {
 
   /**
-   * The Kubernetes version the simulation claims: kubectl 1.32's own, so it never warns about skew.
+   * The Kubernetes version the simulation claims by default: kubectl 1.32's own, so it never warns
+   * about skew.
    */
-  static final String MAJOR = "1";
+  static final int DEFAULT_MAJOR = 1;
 
-  static final String MINOR = "32";
+  static final int DEFAULT_MINOR = 32;
 
   private final ResourceTypes types;
+  private final int major;
+  private final int minor;
 
-  Discovery(ResourceTypes types) {
+  Discovery(ResourceTypes types, int major, int minor) {
     this.types = types;
+    this.major = major;
+    this.minor = minor;
   }
 
   /** The document for a discovery path, or null when the path is not one. */
@@ -63,11 +68,11 @@ final class Discovery {
     return null;
   }
 
-  private static ObjectNode version() {
+  private ObjectNode version() {
     ObjectNode version = Json.object();
-    version.put("major", MAJOR);
-    version.put("minor", MINOR);
-    version.put("gitVersion", "v1." + MINOR + ".0-testkit");
+    version.put("major", String.valueOf(major));
+    version.put("minor", String.valueOf(minor));
+    version.put("gitVersion", "v" + major + "." + minor + ".0-testkit");
     version.put("gitCommit", "0000000000000000000000000000000000000000");
     version.put("gitTreeState", "clean");
     version.put("buildDate", "2024-12-11T00:00:00Z");

@@ -32,6 +32,7 @@ final class HttpFront {
   private final Tables tables;
   private final RequestLog log;
   private final Faults faults;
+  private final Kubelet kubelet;
   private final ExecutorService workers =
       Executors.newCachedThreadPool(
           r -> {
@@ -50,7 +51,8 @@ final class HttpFront {
       OpenApi openApi,
       Tables tables,
       RequestLog log,
-      Faults faults) {
+      Faults faults,
+      Kubelet kubelet) {
     this.vertx = vertx;
     this.resources = resources;
     this.discovery = discovery;
@@ -58,6 +60,7 @@ final class HttpFront {
     this.tables = tables;
     this.log = log;
     this.faults = faults;
+    this.kubelet = kubelet;
   }
 
   /** Listens on 127.0.0.1 and the given port (0: any free one); returns the port. */
@@ -148,6 +151,11 @@ final class HttpFront {
     if (type.namespaced() && namespace == null && !method.equals("GET")) {
       throw ApiException.badRequest("a namespace is required for " + type.plural());
     }
+    if (path.isLog() && type.kind().equals("Pod") && method.equals("GET")) {
+      replyText(request.response(), podLog(namespace, path.name()));
+      return;
+    }
+    requireJson(method, request.getHeader("Content-Type"));
     String text = body == null ? "" : body.toString();
     boolean status = path.isStatus();
     if (path.subresource() != null && !status) {
@@ -156,6 +164,7 @@ final class HttpFront {
           "NotFound",
           "the server could not find the requested resource (" + path.subresource() + ")");
     }
+    boolean dryRun = path.isDryRun();
     JsonNode answer;
     int code = 200;
     switch (method) {
@@ -169,30 +178,72 @@ final class HttpFront {
       }
       case "POST" -> {
         requireNoName(path);
-        answer = resources.create(type, namespace, Json.parseObject(text));
+        answer = resources.create(type, namespace, Json.parseObject(text), dryRun);
         code = 201;
       }
       case "PUT" ->
           answer =
-              resources.update(type, namespace, required(path), Json.parseObject(text), status);
+              resources.update(
+                  type, namespace, required(path), Json.parseObject(text), status, dryRun);
       case "PATCH" ->
           answer =
               resources.patch(
-                  type, namespace, required(path), request.getHeader("Content-Type"), text, status);
+                  type,
+                  namespace,
+                  required(path),
+                  request.getHeader("Content-Type"),
+                  text,
+                  status,
+                  dryRun);
       case "DELETE" -> {
         ObjectNode options = text.isBlank() ? Json.object() : Json.parseObject(text);
         String policy = path.param("propagationPolicy");
         if (policy != null) {
           options.put("propagationPolicy", policy);
         }
+        // kubectl delete --dry-run=server says so in the DeleteOptions body.
+        dryRun |= options.path("dryRun").toString().contains("\"All\"");
         answer =
             path.name() == null
-                ? resources.deleteCollection(type, path, options)
-                : resources.delete(type, namespace, path.name(), options);
+                ? resources.deleteCollection(type, path, options, dryRun)
+                : resources.delete(type, namespace, path.name(), options, dryRun);
       }
       default -> throw ApiException.methodNotAllowed(method);
     }
     reply(request.response(), code, answer);
+  }
+
+  /**
+   * The container log the node keeps for the pod ({@code kubectl logs}); the whole log at once,
+   * also for {@code -f}, which then ends instead of following.
+   */
+  private String podLog(String namespace, String name) {
+    resources.get(resources.types().find("", "v1", "pods").orElseThrow(), namespace, name);
+    return kubelet
+        .log(namespace, name)
+        .orElseThrow(
+            () ->
+                ApiException.badRequest(
+                    "container of pod \"" + name + "\" is waiting to start: no log yet"));
+  }
+
+  /**
+   * Request bodies are JSON (or YAML for apply patches): kubectl's typed commands ({@code kubectl
+   * create secret}, {@code create configmap}, {@code scale}) send protobuf, which the simulation
+   * does not decode. A real server that cannot read a body answers 415 too; the message says what
+   * works instead.
+   */
+  private static void requireJson(String method, String contentType) {
+    if ((method.equals("POST") || method.equals("PUT") || method.equals("PATCH"))
+        && contentType != null
+        && contentType.startsWith("application/vnd.kubernetes.protobuf")) {
+      throw new ApiException(
+          415,
+          "UnsupportedMediaType",
+          "the simulated API server reads JSON request bodies only, not protobuf; render the"
+              + " object on the client and apply it instead, for example: kubectl create secret"
+              + " tls NAME --cert=FILE --key=FILE --dry-run=client -o yaml | kubectl apply -f -");
+    }
   }
 
   private JsonNode nonResource(String path, String query) {
@@ -362,6 +413,15 @@ final class HttpFront {
         stop.run();
       }
     }
+  }
+
+  private static void replyText(HttpServerResponse response, String text) {
+    if (response.ended() || response.closed()) {
+      return;
+    }
+    response.setStatusCode(200);
+    response.putHeader("Content-Type", "text/plain");
+    response.end(text);
   }
 
   private static void reply(HttpServerResponse response, int code, JsonNode body) {

@@ -20,6 +20,14 @@ public interface Kubelet {
   /** The Pod was deleted: stop it. */
   default void podDeleted(PodHandle pod) {}
 
+  /**
+   * The log of the pod's container so far ({@code kubectl logs}), empty while no container has
+   * started. Called on the API server's threads.
+   */
+  default java.util.Optional<String> log(String namespace, String name) {
+    return java.util.Optional.empty();
+  }
+
   /** The default: every Pod runs and is Ready as soon as it is created. */
   static Kubelet instant() {
     return pod -> pod.markReady();

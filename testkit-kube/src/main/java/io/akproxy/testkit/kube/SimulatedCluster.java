@@ -84,11 +84,12 @@ public final class SimulatedCluster implements AutoCloseable {
         new HttpFront(
             vertx,
             resources,
-            new Discovery(types),
+            new Discovery(types, builder.major, builder.minor),
             new OpenApi(types),
             new Tables(clock),
             requests,
-            faults);
+            faults,
+            builder.kubelet);
     this.port = front.start(0);
     this.testClient = newClient(TEST_AGENT);
     for (JsonNode crd : builder.crds) {
@@ -249,6 +250,8 @@ public final class SimulatedCluster implements AutoCloseable {
   public static final class Builder {
     private Scheduler scheduler;
     private Kubelet kubelet = Kubelet.instant();
+    private int major = Discovery.DEFAULT_MAJOR;
+    private int minor = Discovery.DEFAULT_MINOR;
     private final List<JsonNode> crds = new ArrayList<>();
     private final List<String> namespaces = new ArrayList<>();
 
@@ -296,6 +299,16 @@ public final class SimulatedCluster implements AutoCloseable {
       crds.add(
           Json.MAPPER.valueToTree(
               Serialization.unmarshal(yamlOrJson, CustomResourceDefinition.class)));
+      return this;
+    }
+
+    /**
+     * The version {@code /version} reports (what {@code kubectl version} and clients' version
+     * checks read); default 1.32, kubectl's own.
+     */
+    public Builder kubernetesVersion(int major, int minor) {
+      this.major = major;
+      this.minor = minor;
       return this;
     }
 

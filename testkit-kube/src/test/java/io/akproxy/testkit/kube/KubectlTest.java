@@ -49,7 +49,22 @@ class KubectlTest extends ClusterTestBase {
 
   @Override
   SimulatedCluster.Builder builder() {
-    return super.builder().crd(Path.of("..", "crds", "authentikproxies.akproxy.io-v1.yml"));
+    return super.builder()
+        .crd(Path.of("..", "crds", "authentikproxies.akproxy.io-v1.yml"))
+        .kubelet(new LoggingKubelet());
+  }
+
+  /** Pods run at once; each container's log is one line naming its pod. */
+  static final class LoggingKubelet implements Kubelet {
+    @Override
+    public void podCreated(PodHandle pod) {
+      pod.markReady();
+    }
+
+    @Override
+    public java.util.Optional<String> log(String namespace, String name) {
+      return java.util.Optional.of("listening, pod " + name + "\n");
+    }
   }
 
   @BeforeEach
@@ -195,6 +210,83 @@ class KubectlTest extends ClusterTestBase {
       watch.destroy();
       wait.destroy();
     }
+  }
+
+  @Test
+  void serverSideDryRunsStoreNothing() throws Exception {
+    Path file = dir.resolve("akp.yaml");
+    Files.writeString(file, AKP_YAML);
+
+    // kubectl diff of a new object asks the server for a dry-run create; so does apply's.
+    Kubectl.Result diff = kubectl.run("diff", "-f", file.toString());
+    assertThat(diff.exitCode()).as(diff.err()).isEqualTo(1);
+    assertThat(diff.out()).contains("+  name: sso", "+  replicas: 2");
+    assertThat(
+            kubectl.run("apply", "--dry-run=server", "-f", file.toString()).requireSuccess().out())
+        .contains("created (server dry run)");
+    assertThat(proxies().withName("sso").get()).isNull();
+
+    apply();
+    String version = proxies().withName("sso").get().getMetadata().getResourceVersion();
+    kubectl
+        .run(
+            "patch",
+            "akp",
+            "sso",
+            "--type=merge",
+            "-p",
+            "{\"spec\":{\"replicas\":7}}",
+            "--dry-run=server")
+        .requireSuccess();
+    assertThat(kubectl.run("delete", "akp", "sso", "--dry-run=server").requireSuccess().out())
+        .contains("deleted (server dry run)");
+
+    GenericKubernetesResource after = proxies().withName("sso").get();
+    assertThat(after.getMetadata().getResourceVersion()).isEqualTo(version);
+    assertThat(after.get("spec", "replicas").toString()).isEqualTo("2");
+  }
+
+  @Test
+  void logsOfAPodAndOfADeploymentComeFromTheKubelet() {
+    kube.resource(StorageTest.deployment("sso-proxy", "example/proxy:1.0"))
+        .inNamespace(NS)
+        .create();
+    await().atMost(WAIT).until(() -> kube.pods().inNamespace(NS).list().getItems().size() == 1);
+    String pod = kube.pods().inNamespace(NS).list().getItems().get(0).getMetadata().getName();
+
+    assertThat(kubectl.run("logs", pod).requireSuccess().out())
+        .isEqualTo("listening, pod " + pod + "\n");
+    assertThat(kubectl.run("logs", "deploy/sso-proxy").requireSuccess().out())
+        .isEqualTo("listening, pod " + pod + "\n");
+  }
+
+  @Test
+  void explainReadsTheCrdSchema() {
+    String explained = kubectl.run("explain", "akp.spec.trustedProxyCIDRs").requireSuccess().out();
+
+    assertThat(explained)
+        .contains("KIND:       AuthentikProxy")
+        .contains("FIELD: trustedProxyCIDRs <[]string>")
+        .contains("dropped. Default none.");
+  }
+
+  @Test
+  void aTypedCreateIsRefusedWithWhatWorksInstead() {
+    Kubectl.Result created = kubectl.run("create", "configmap", "x", "--from-literal=a=b");
+
+    assertThat(created.exitCode()).isNotZero();
+    assertThat(created.err()).contains("JSON request bodies only", "--dry-run=client -o yaml");
+    assertThat(kube.configMaps().inNamespace(NS).withName("x").get()).isNull();
+  }
+
+  @Test
+  void theVersionIsSettable() throws Exception {
+    try (SimulatedCluster older = SimulatedCluster.builder().kubernetesVersion(1, 30).start()) {
+      Path own = Files.createDirectories(dir.resolve("older"));
+      Kubectl olderKubectl = new Kubectl(older, own, "default", Map.of());
+      assertThat(olderKubectl.run("version").out()).contains("Server Version: v1.30.0");
+    }
+    assertThat(kubectl.run("version").out()).contains("Server Version: v1.32.0");
   }
 
   /** Collects a process's output lines as they come, so its pipe never fills. */
