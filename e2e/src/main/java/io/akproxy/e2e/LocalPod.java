@@ -42,7 +42,10 @@ import java.util.concurrent.Executor;
  * {@code proxy.json}, its files under the pod's root ({@code --root}), its listeners on the Pod's
  * IP ({@code --bind-address 127.x.y.z}, the configuration's own ports) and the upstream Service's
  * cluster DNS name pointing at the local authentik ({@code --resolve}). The readiness probe of the
- * container spec decides what the Pod's status says.
+ * container spec decides what the Pod's status says. As the real kubelet, it starts a container
+ * that exited again (restartPolicy Always; the Pod's restartCount counts it), and replaces the
+ * container when the Pod's image changes in place: so a test that expects the same process (same
+ * pid) sees any restart.
  */
 public final class LocalPod implements AutoCloseable {
 
@@ -54,13 +57,14 @@ public final class LocalPod implements AutoCloseable {
   private final Scheduler scheduler;
   private final Executor stopper;
   private final PodSpec spec;
-  private final Container container;
+  private volatile Container container;
   private final InetAddress address;
   private final Map<String, ProjectedVolume> volumes = new HashMap<>();
   private volatile RuntimeProcess runtime;
   private volatile Listeners listeners;
   private volatile String lastError;
   private volatile Boolean reportedReady;
+  private volatile int restarts;
   private volatile boolean closed;
   private PodSync sync;
   private Scheduler.Task probe;
@@ -156,6 +160,11 @@ public final class LocalPod implements AutoCloseable {
     return current == null ? 0 : current.syncs();
   }
 
+  /** How often the container was started again (after a crash, or a new image in place). */
+  public int restarts() {
+    return restarts;
+  }
+
   /** The last sync problem (a volume that cannot be mounted yet, a runtime that died), if any. */
   public Optional<String> lastError() {
     return Optional.ofNullable(lastError);
@@ -208,10 +217,38 @@ public final class LocalPod implements AutoCloseable {
       reportedReady = false;
       scheduleProbe(initialDelay());
     } else if (!current.isAlive()) {
+      // restartPolicy Always: the kubelet reports the crash and starts the container again.
       handle.markCrashed(current.stop(Duration.ZERO), "Error");
-      reportedReady = null;
-      throw new IllegalStateException("the runtime exited; its log:\n" + current.logText());
+      String log = current.logText();
+      restartContainer();
+      throw new IllegalStateException("the runtime exited and was started again; its log:\n" + log);
+    } else if (imageChangedInPlace()) {
+      // The container's spec changed (only its image may, on a Pod): the kubelet kills the
+      // container and starts the new one, in the same pod.
+      current.stop(gracePeriod());
+      restartContainer();
     }
+  }
+
+  /**
+   * Whether the Pod object's image differs from the running container's; if so, the container spec
+   * to start next carries the new image (nothing else of a Pod's spec can change).
+   */
+  private boolean imageChangedInPlace() {
+    String image = handle.pod().getSpec().getContainers().get(0).getImage();
+    if (image == null || image.equals(container.getImage())) {
+      return false;
+    }
+    container =
+        new io.fabric8.kubernetes.api.model.ContainerBuilder(container).withImage(image).build();
+    return true;
+  }
+
+  private void restartContainer() throws IOException {
+    runtime = startContainer();
+    restarts++;
+    handle.markRestarted();
+    reportedReady = false;
   }
 
   private RuntimeProcess startContainer() throws IOException {
@@ -337,6 +374,11 @@ public final class LocalPod implements AutoCloseable {
     return mode != null ? mode : ProjectedVolume.DEFAULT_MODE;
   }
 
+  private Duration gracePeriod() {
+    Long grace = spec.getTerminationGracePeriodSeconds();
+    return Duration.ofSeconds(grace == null ? 30 : grace);
+  }
+
   /** A path of the pod's filesystem, under the pod's root. */
   private Path under(String podPath) {
     return root.resolve(podPath.startsWith("/") ? podPath.substring(1) : podPath);
@@ -356,8 +398,8 @@ public final class LocalPod implements AutoCloseable {
     }
     RuntimeProcess current = runtime;
     if (current != null) {
-      Long grace = spec.getTerminationGracePeriodSeconds();
-      stopper.execute(() -> current.stop(Duration.ofSeconds(grace == null ? 30 : grace)));
+      Duration grace = gracePeriod();
+      stopper.execute(() -> current.stop(grace));
     }
   }
 }

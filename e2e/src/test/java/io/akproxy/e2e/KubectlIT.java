@@ -212,6 +212,38 @@ class KubectlIT {
 
   @Test
   @Order(6)
+  void theKubeletRestartsAKilledRuntimeAndOneWhoseImageChangedInPlace() {
+    LocalPod pod = cluster.kubelet().newestReady().orElseThrow();
+    long first = pod.runtime().orElseThrow().pid();
+
+    ProcessHandle.of(first).orElseThrow().destroyForcibly();
+    Await.until(
+        "the kubelet started the killed runtime again, ready",
+        PATIENCE,
+        () -> pod.runtime().filter(r -> r.pid() != first && r.isReady()).isPresent());
+    long second = pod.runtime().orElseThrow().pid();
+    kubectl
+        .run("set", "image", "pod/" + pod.name(), "proxy=ghcr.io/example/akproxy-runtime:next")
+        .requireSuccess();
+    Await.until(
+        "the kubelet replaced the container whose image changed, ready",
+        PATIENCE,
+        () -> pod.runtime().filter(r -> r.pid() != second && r.isReady()).isPresent());
+
+    assertThat(pod.restarts()).isEqualTo(2);
+    Await.until(
+        "kubectl get pods shows the pod Running with 2 restarts",
+        PATIENCE,
+        () ->
+            kubectl
+                .run("get", "pod", pod.name())
+                .out()
+                .matches("(?s).*" + pod.name() + "\\s+1/1\\s+Running\\s+2\\s.*"));
+    assertThat(cluster.kubelet().pods()).containsExactly(pod);
+  }
+
+  @Test
+  @Order(7)
   void aServerSideDryRunChangesNothingAndAnEditScalesTheProxy() throws Exception {
     Path editor = work.resolve("editor.sh");
     Files.writeString(editor, "#!/bin/sh\nsed -i 's/^  replicas: 1$/  replicas: 2/' \"$1\"\n");
@@ -248,7 +280,7 @@ class KubectlIT {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void deletingTheResourceStopsTheProxy() {
     List<RuntimeProcess> runtimes =
         cluster.kubelet().pods().stream().flatMap(p -> p.runtime().stream()).toList();

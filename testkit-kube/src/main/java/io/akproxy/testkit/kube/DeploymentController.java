@@ -113,6 +113,25 @@ public final class DeploymentController implements AutoCloseable {
     }
   }
 
+  /**
+   * What makes the real kubelet sync a pod: its spec (an image changed in place), labels,
+   * annotations or deletion changed. A status write (the kubelet's own readiness reports) or a new
+   * resourceVersion alone does not.
+   */
+  static boolean podObjectChanged(JsonNode before, JsonNode after) {
+    return !before.path("spec").equals(after.path("spec"))
+        || !withoutVersion(before.path("metadata")).equals(withoutVersion(after.path("metadata")));
+  }
+
+  private static JsonNode withoutVersion(JsonNode metadata) {
+    JsonNode copy = metadata.deepCopy();
+    if (copy instanceof ObjectNode object) {
+      object.remove("resourceVersion");
+      object.remove("managedFields");
+    }
+    return copy;
+  }
+
   private void onPodChange(Store.Change change) {
     String key = change.key().namespace() + "/" + change.key().name();
     if (change.type().equals("DELETED")) {
@@ -121,7 +140,7 @@ public final class DeploymentController implements AutoCloseable {
         loop.execute(() -> kubelet.podDeleted(pod));
       }
     } else if (change.type().equals("MODIFIED")
-        && !change.object().path("metadata").equals(change.previous().path("metadata"))) {
+        && podObjectChanged(change.previous(), change.object())) {
       SimulatedPod pod = running.get(key);
       if (pod != null) {
         loop.execute(() -> kubelet.podUpdated(pod));

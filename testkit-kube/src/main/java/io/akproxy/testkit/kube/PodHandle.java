@@ -35,6 +35,15 @@ public interface PodHandle {
   /** Phase Pending, containers waiting with {@code reason} (ImagePullBackOff, ...). */
   void markWaiting(String reason, String message);
 
-  /** Phase Running with the containers terminated (exit {@code exitCode}) and restarting. */
+  /**
+   * Phase Running with the containers terminated (exit {@code exitCode}) and waiting to restart
+   * ({@code reason}, e.g. Error); the restart count stays until {@link #markRestarted}.
+   */
   void markCrashed(int exitCode, String reason);
+
+  /**
+   * The container was started again (after a crash, or because its image changed in place): its
+   * restartCount goes up by one, and it is Running but not ready until its probe passes.
+   */
+  void markRestarted();
 }

@@ -17,6 +17,7 @@ final class SimulatedPod implements PodHandle {
   private final String name;
   private final String podIP;
   private volatile ObjectNode last;
+  private volatile int restarts;
 
   SimulatedPod(ApiResources resources, Clock clock, ObjectNode pod, String podIP) {
     this.resources = resources;
@@ -58,26 +59,36 @@ final class SimulatedPod implements PodHandle {
 
   @Override
   public void markReady() {
-    write("Running", true, true, null, null, 0);
+    write("Running", true, true, null, null);
   }
 
   @Override
   public void markRunningNotReady() {
-    write("Running", true, false, null, null, 0);
+    write("Running", true, false, null, null);
   }
 
   @Override
   public void markWaiting(String reason, String message) {
-    write("Pending", false, false, reason, message, 0);
+    write("Pending", false, false, reason, message);
   }
 
   @Override
   public void markCrashed(int exitCode, String reason) {
-    write("Running", false, false, reason, "Back-off restarting failed container", exitCode);
+    write(
+        "Running",
+        false,
+        false,
+        reason,
+        "Back-off restarting failed container (exit code " + exitCode + ")");
   }
 
-  private void write(
-      String phase, boolean started, boolean ready, String reason, String message, int exitCode) {
+  @Override
+  public synchronized void markRestarted() {
+    restarts++;
+    markRunningNotReady();
+  }
+
+  private void write(String phase, boolean started, boolean ready, String reason, String message) {
     String now = Json.timestamp(clock.instant());
     for (int attempt = 0; attempt < 5; attempt++) {
       ObjectNode pod = resources.find(pods, namespace, name).orElse(null);
@@ -112,7 +123,7 @@ final class SimulatedPod implements PodHandle {
         c.put("image", container.path("image").asText());
         c.put("imageID", started ? "testkit://" + container.path("image").asText() : "");
         c.put("ready", ready);
-        c.put("restartCount", exitCode == 0 ? 0 : 1);
+        c.put("restartCount", restarts);
         c.put("started", started);
         ObjectNode state = c.putObject("state");
         if (reason == null) {
