@@ -48,6 +48,7 @@ public final class AkproxyOperator {
   private final Set<String> namespaces;
   private final AtomicBoolean lostLease = new AtomicBoolean();
   private final AtomicBoolean stopping = new AtomicBoolean();
+  private final AuthentikProxyReconciler reconciler;
 
   public AkproxyOperator(KubernetesClient client, OperatorSettings settings) {
     this(client, settings, Clock.systemUTC(), Metrics.NOOP);
@@ -91,10 +92,10 @@ public final class AkproxyOperator {
                         settings.exitOnLostLease()));
               }
             });
-    AuthentikProxyReconciler reconciler =
+    this.reconciler =
         new AuthentikProxyReconciler(
             new AuthentikProxyReconciler.ReconcilerSettings(
-                settings.runtimeImage(), settings.clusterDomain()),
+                settings.runtimeImage(), settings.clusterDomain(), ownNamespace),
             clock,
             new EventRecorder(client, clock),
             () -> !lostLease.get());
@@ -131,6 +132,7 @@ public final class AkproxyOperator {
   public void stop() {
     stopping.set(true);
     operator.stop();
+    reconciler.close();
   }
 
   /**

@@ -21,13 +21,29 @@ public final class Simulation {
 
   private Simulation() {}
 
-  /** A started simulation with the CRD and these namespaces. */
+  /**
+   * A started simulation with the CRD and these namespaces, whose pods answer the operator's reads
+   * of /status like the runtime ({@link FakeRuntimeKubelet}).
+   */
   public static SimulatedCluster start(String... namespaces) {
-    SimulatedCluster.Builder builder = SimulatedCluster.builder().crdResource(CRD);
+    return start(new FakeRuntimeKubelet(), namespaces);
+  }
+
+  /** The same with a kubelet the test holds, to sync pods, refuse reloads, ... */
+  public static SimulatedCluster start(FakeRuntimeKubelet kubelet, String... namespaces) {
+    return start(SimulatedCluster.builder().kubelet(kubelet), kubelet, namespaces);
+  }
+
+  /** The same on a builder the test configured further (a clock, ...). */
+  public static SimulatedCluster start(
+      SimulatedCluster.Builder builder, FakeRuntimeKubelet kubelet, String... namespaces) {
+    builder.crdResource(CRD).kubelet(kubelet);
     for (String namespace : namespaces) {
       builder.namespace(namespace);
     }
-    return builder.start();
+    SimulatedCluster cluster = builder.start();
+    kubelet.attach(cluster.client());
+    return cluster;
   }
 
   /** A client for an operator, its requests recorded as {@link #OPERATOR_AGENT}'s. */

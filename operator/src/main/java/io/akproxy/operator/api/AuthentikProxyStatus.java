@@ -14,8 +14,8 @@ public class AuthentikProxyStatus {
   public Long observedGeneration;
 
   @JsonPropertyDescription(
-      "Ready, Accepted, TLSReady, UpstreamResolved and Available, in Kubernetes' condition shape"
-          + " with typed reasons (see docs/resource.md).")
+      "Ready, Accepted, TLSReady, UpstreamResolved, Available, ConfigApplied, Reconciling and"
+          + " Stalled, in Kubernetes' condition shape with typed reasons (see docs/resource.md).")
   public List<Condition> conditions = new ArrayList<>();
 
   @JsonPropertyDescription("Desired proxy pods.")
@@ -43,9 +43,37 @@ public class AuthentikProxyStatus {
   @JsonPropertyDescription("The NetworkPolicy of the proxy pods, while spec.networkPolicy is set.")
   public String networkPolicy;
 
-  @JsonPropertyDescription("sha256 of the rendered proxy.json the proxy pods are given.")
+  @JsonPropertyDescription(
+      "The desired state: sha256 of the rendered proxy.json the operator gave the pods (what each"
+          + " pod serves is in pods; ConfigApplied says whether they all do).")
   public String configHash;
 
-  @JsonPropertyDescription("The certificate in the TLS Secret.")
+  @JsonPropertyDescription(
+      "The desired state: the certificate the operator gave the pods (its validated copy of the TLS"
+          + " Secret); what each pod serves is in pods.")
   public CertificateStatus certificate;
+
+  @JsonPropertyDescription(
+      "The proxy pods and what each serves, read from its admin /status: counts and, per pod, the"
+          + " config hash, certificate serial and last reload error.")
+  public PodsStatus pods;
+
+  /** A copy whose fields can be replaced without touching this one (conditions are shared). */
+  public AuthentikProxyStatus copy() {
+    AuthentikProxyStatus copy = new AuthentikProxyStatus();
+    copy.observedGeneration = observedGeneration;
+    copy.conditions = conditions == null ? null : new ArrayList<>(conditions);
+    copy.replicas = replicas;
+    copy.readyReplicas = readyReplicas;
+    copy.replicaSummary = replicaSummary;
+    copy.url = url;
+    copy.upstream = upstream;
+    copy.loadBalancerAddresses = loadBalancerAddresses;
+    copy.autoscaler = autoscaler;
+    copy.networkPolicy = networkPolicy;
+    copy.configHash = configHash;
+    copy.certificate = certificate;
+    copy.pods = pods;
+    return copy;
+  }
 }

@@ -46,7 +46,7 @@ public abstract class ProxyChild<R extends HasMetadata>
   public R update(R actual, R desired, AuthentikProxy primary, Context<AuthentikProxy> context) {
     if (!controlledBy(actual, primary)) {
       // Never overwrite an object of the same name that someone else made (or another resource).
-      throw new IllegalStateException(
+      throw new ForeignObjectException(
           actual.getKind()
               + " "
               + actual.getMetadata().getName()

@@ -27,6 +27,7 @@ public record Assessment(
       ClusterFacts facts,
       String defaultImage,
       String clusterDomain,
+      String operatorNamespace,
       Instant now) {
     TlsInspection tls =
         TlsSecretInspector.inspect(
@@ -49,7 +50,12 @@ public record Assessment(
         Optional.of(config),
         Optional.of(
             ChildrenModel.build(
-                proxy, config, defaultImage, material(proxy, facts), facts.upstreamService())));
+                proxy,
+                config,
+                defaultImage,
+                material(proxy, facts),
+                facts.upstreamService(),
+                operatorNamespace)));
   }
 
   /** What the checks passed: the Secrets' PEM text, to be copied for the pods. */

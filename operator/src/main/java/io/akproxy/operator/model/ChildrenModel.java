@@ -88,13 +88,16 @@ public final class ChildrenModel {
   /**
    * @param tls the validated certificate, key and upstream CA the pods are given
    * @param upstreamService the upstream Service, whose pods the NetworkPolicy lets the proxy reach
+   * @param operatorNamespace the operator's namespace, which the NetworkPolicy admits to the admin
+   *     port
    */
   public static DesiredChildren build(
       AuthentikProxy proxy,
       ProxyConfig config,
       String image,
       TlsMaterial tls,
-      Optional<Service> upstreamService) {
+      Optional<Service> upstreamService,
+      String operatorNamespace) {
     return new DesiredChildren(
         OwnedAnnotations.record(configMap(proxy, config)),
         OwnedAnnotations.record(tlsSecret(proxy, tls)),
@@ -103,7 +106,7 @@ public final class ChildrenModel {
         OwnedAnnotations.record(serviceAccount(proxy)),
         podDisruptionBudget(proxy).map(OwnedAnnotations::record),
         autoscaler(proxy).map(OwnedAnnotations::record),
-        NetworkPolicyModel.build(proxy, config.upstream().url(), upstreamService)
+        NetworkPolicyModel.build(proxy, config.upstream().url(), upstreamService, operatorNamespace)
             .map(OwnedAnnotations::record));
   }
 

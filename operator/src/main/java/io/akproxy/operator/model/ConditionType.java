@@ -2,7 +2,10 @@ package io.akproxy.operator.model;
 
 /** The condition types in an AuthentikProxy's status. */
 public enum ConditionType {
-  /** Everything below holds: the proxy serves the current specification. */
+  /**
+   * Accepted, TLSReady, UpstreamResolved, Available and ConfigApplied hold: the proxy serves the
+   * current specification.
+   */
   READY("Ready"),
   /** The specification renders a valid proxy.json. */
   ACCEPTED("Accepted"),
@@ -10,8 +13,14 @@ public enum ConditionType {
   TLS_READY("TLSReady"),
   /** The upstream Service and port exist (or a URL is given), and the CA Secret is usable. */
   UPSTREAM_RESOLVED("UpstreamResolved"),
-  /** The proxy Deployment has available pods. */
-  AVAILABLE("Available");
+  /** The rollout of the current pod template is complete and at least one pod is available. */
+  AVAILABLE("Available"),
+  /** Every Ready pod serves the desired configuration hash and certificate serial. */
+  CONFIG_APPLIED("ConfigApplied"),
+  /** kstatus: True while a rollout, a propagation or a missing input is being waited for. */
+  RECONCILING("Reconciling"),
+  /** kstatus: True for an error that will not fix itself: the user must act. */
+  STALLED("Stalled");
 
   private final String value;
 

@@ -23,6 +23,10 @@ public final class Names {
   /** Label selector for every child the operator manages, for its informers. */
   public static final String MANAGED_SELECTOR = LABEL_MANAGED_BY + "=" + MANAGED_BY;
 
+  /** Label selector for the proxy pods of every resource (the pod template's labels). */
+  public static final String POD_SELECTOR =
+      MANAGED_SELECTOR + "," + LABEL_COMPONENT + "=" + COMPONENT;
+
   public static final String CONFIG_KEY = "proxy.json";
   public static final String CONFIG_DIR = "/etc/akproxy/config";
   public static final String CONFIG_FILE = CONFIG_DIR + "/" + CONFIG_KEY;

@@ -17,14 +17,17 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPortBuilder;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The proxy pods' NetworkPolicy. Ingress: HTTPS and HTTP from anywhere (the proxy is the entry
- * point), the admin port only from the namespaces the user names. Egress: DNS, and authentik: the
- * upstream Service's pods on its target port, or the upstream URL's port on the given networks.
+ * point), the admin port only from the operator's namespace (it reads each pod's /status) and the
+ * namespaces the user names. Egress: DNS, and authentik: the upstream Service's pods on its target
+ * port, or the upstream URL's port on the given networks.
  */
 public final class NetworkPolicyModel {
 
@@ -33,8 +36,15 @@ public final class NetworkPolicyModel {
 
   private NetworkPolicyModel() {}
 
+  /**
+   * @param operatorNamespace the operator's own namespace, always admitted to the admin port: the
+   *     operator reads each pod's /status there
+   */
   public static Optional<NetworkPolicy> build(
-      AuthentikProxy proxy, String upstreamUrl, Optional<Service> upstreamService) {
+      AuthentikProxy proxy,
+      String upstreamUrl,
+      Optional<Service> upstreamService,
+      String operatorNamespace) {
     NetworkPolicySpec spec = proxy.getSpec().networkPolicy;
     if (spec == null) {
       return Optional.empty();
@@ -46,8 +56,13 @@ public final class NetworkPolicyModel {
                 tcp(new IntOrString(Names.CONTAINER_HTTPS_PORT)),
                 tcp(new IntOrString(Names.CONTAINER_HTTP_PORT)))
             .build());
-    List<String> adminNamespaces =
-        spec.adminFromNamespaces == null ? List.of() : spec.adminFromNamespaces;
+    Set<String> adminNamespaces = new LinkedHashSet<>();
+    if (operatorNamespace != null) {
+      adminNamespaces.add(operatorNamespace);
+    }
+    if (spec.adminFromNamespaces != null) {
+      adminNamespaces.addAll(spec.adminFromNamespaces);
+    }
     if (!adminNamespaces.isEmpty()) {
       ingress.add(
           new NetworkPolicyIngressRuleBuilder()

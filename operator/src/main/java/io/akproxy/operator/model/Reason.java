@@ -7,6 +7,7 @@ package io.akproxy.operator.model;
 public enum Reason {
   // Ready
   READY("Ready"),
+  APPLY_FAILED("ApplyFailed"),
   // Accepted
   SPEC_VALID("SpecValid"),
   INVALID_SPEC("InvalidSpec"),
@@ -32,7 +33,20 @@ public enum Reason {
   MINIMUM_REPLICAS_AVAILABLE("MinimumReplicasAvailable"),
   REPLICAS_UNAVAILABLE("ReplicasUnavailable"),
   DEPLOYMENT_PENDING("DeploymentPending"),
-  SCALED_TO_ZERO("ScaledToZero");
+  ROLLOUT_IN_PROGRESS("RolloutInProgress"),
+  ROLLOUT_STUCK("RolloutStuck"),
+  // Available, ConfigApplied and Ready: holds
+  SCALED_TO_ZERO("ScaledToZero"),
+  // ConfigApplied
+  CONFIG_SERVED("ConfigServed"),
+  PROPAGATING("Propagating"),
+  RELOAD_FAILED("ReloadFailed"),
+  POD_STATUS_UNREADABLE("PodStatusUnreadable"),
+  NO_READY_PODS("NoReadyPods"),
+  NOTHING_APPLIED("NothingApplied"),
+  // Reconciling and Stalled while they are False (while True they carry the reason at fault)
+  RECONCILED("Reconciled"),
+  NOT_STALLED("NotStalled");
 
   private final String value;
 

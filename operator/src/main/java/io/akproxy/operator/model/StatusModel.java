@@ -6,12 +6,18 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.LoadBalancerIngress;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The next status of a resource, from what the operator concluded and what the cluster shows. Pure.
@@ -22,12 +28,24 @@ public final class StatusModel {
 
   private StatusModel() {}
 
+  /** Reasons of errors that will not fix themselves: they set kstatus' {@code Stalled}. */
+  static final Set<Reason> STALLING =
+      EnumSet.of(
+          Reason.INVALID_SPEC,
+          Reason.SECRET_WRONG_TYPE,
+          Reason.CERTIFICATE_INVALID,
+          Reason.KEY_INVALID,
+          Reason.KEY_MISMATCH,
+          Reason.CERTIFICATE_EXPIRED,
+          Reason.CA_SECRET_INVALID,
+          Reason.ROLLOUT_STUCK,
+          Reason.RELOAD_FAILED,
+          Reason.APPLY_FAILED);
+
   public static AuthentikProxyStatus next(
-      AuthentikProxy proxy,
-      Assessment assessment,
-      Optional<Deployment> deployment,
-      Optional<Service> service,
-      Instant now) {
+      AuthentikProxy proxy, Assessment assessment, Observed observed, Instant now) {
+    Optional<Deployment> deployment = observed.deployment();
+    Optional<Service> service = observed.service();
     AuthentikProxyStatus previous =
         Objects.requireNonNullElseGet(proxy.getStatus(), AuthentikProxyStatus::new);
     Long generation = proxy.getMetadata().getGeneration();
@@ -73,24 +91,109 @@ public final class StatusModel {
     status.replicaSummary = ready + "/" + desired;
     status.loadBalancerAddresses = loadBalancerAddresses(service);
 
-    Verdict available = available(proxy, deployment, assessment.children().isPresent());
-    List<Condition> conditions = new ArrayList<>();
-    Verdict ready_ = ready(assessment, available);
     List<Condition> old = previous.conditions == null ? List.of() : previous.conditions;
-    conditions.add(condition(ConditionType.READY, ready_, generation, old, now));
-    conditions.add(condition(ConditionType.ACCEPTED, assessment.accepted(), generation, old, now));
-    conditions.add(
-        condition(ConditionType.TLS_READY, assessment.tls().verdict(), generation, old, now));
+    Verdict available =
+        available(proxy, deployment, assessment.children().isPresent(), observed.pods());
+    Propagation.Outcome propagation =
+        Propagation.of(
+            status.configHash,
+            status.certificate == null ? null : status.certificate.serial,
+            desired,
+            observed.pods(),
+            falseSince(old, ConditionType.CONFIG_APPLIED, now));
+    status.pods = propagation.pods();
+
+    Map<ConditionType, Verdict> verdicts = new LinkedHashMap<>();
+    verdicts.put(ConditionType.ACCEPTED, assessment.accepted());
+    verdicts.put(ConditionType.TLS_READY, assessment.tls().verdict());
+    verdicts.put(ConditionType.UPSTREAM_RESOLVED, assessment.upstream().verdict());
+    verdicts.put(ConditionType.AVAILABLE, available);
+    verdicts.put(ConditionType.CONFIG_APPLIED, propagation.configApplied());
+    status.conditions = conditions(verdicts, generation, old, now);
+    return status;
+  }
+
+  /**
+   * The status after an apply the API server refused: what was last reported stays, but Ready is
+   * False with reason ApplyFailed and the API server's message, and Stalled says the user must act
+   * (retries continue with backoff).
+   */
+  public static AuthentikProxyStatus refused(AuthentikProxy proxy, String message, Instant now) {
+    AuthentikProxyStatus previous =
+        Objects.requireNonNullElseGet(proxy.getStatus(), AuthentikProxyStatus::new);
+    Long generation = proxy.getMetadata().getGeneration();
+    List<Condition> old = previous.conditions == null ? List.of() : previous.conditions;
+    Verdict refusal = Verdict.fails(Reason.APPLY_FAILED, message);
+    AuthentikProxyStatus status = previous.copy();
+    status.observedGeneration = generation;
+    List<Condition> conditions = new ArrayList<>();
+    conditions.add(condition(ConditionType.READY, refusal, generation, old, now));
+    for (Condition condition : old) {
+      String type = condition.getType();
+      if (!type.equals(ConditionType.READY.value())
+          && !type.equals(ConditionType.RECONCILING.value())
+          && !type.equals(ConditionType.STALLED.value())) {
+        conditions.add(condition);
+      }
+    }
     conditions.add(
         condition(
-            ConditionType.UPSTREAM_RESOLVED,
-            assessment.upstream().verdict(),
+            ConditionType.RECONCILING,
+            Verdict.fails(Reason.RECONCILED, "stalled: see Stalled"),
             generation,
             old,
             now));
-    conditions.add(condition(ConditionType.AVAILABLE, available, generation, old, now));
+    conditions.add(
+        condition(
+            ConditionType.STALLED,
+            Verdict.holds(Reason.APPLY_FAILED, message),
+            generation,
+            old,
+            now));
     status.conditions = conditions;
     return status;
+  }
+
+  /**
+   * Ready, the five conditions it is made of, then kstatus' Reconciling and Stalled: Stalled for
+   * the first failure that will not fix itself, otherwise Reconciling while anything is not Ready.
+   */
+  private static List<Condition> conditions(
+      Map<ConditionType, Verdict> verdicts, Long generation, List<Condition> old, Instant now) {
+    Verdict ready = ready(verdicts);
+    Optional<Map.Entry<ConditionType, Verdict>> stall =
+        verdicts.entrySet().stream()
+            .filter(e -> !e.getValue().holds() && STALLING.contains(e.getValue().reason()))
+            .findFirst();
+    Verdict stalled =
+        stall
+            .map(
+                e ->
+                    Verdict.holds(
+                        e.getValue().reason(), e.getKey().value() + ": " + e.getValue().message()))
+            .orElse(Verdict.fails(Reason.NOT_STALLED, "no error that needs the user"));
+    Verdict reconciling =
+        ready.holds() || stall.isPresent()
+            ? Verdict.fails(
+                Reason.RECONCILED, ready.holds() ? "nothing left to do" : "stalled: see Stalled")
+            : Verdict.holds(ready.reason(), ready.message());
+    List<Condition> conditions = new ArrayList<>();
+    conditions.add(condition(ConditionType.READY, ready, generation, old, now));
+    verdicts.forEach(
+        (type, verdict) -> conditions.add(condition(type, verdict, generation, old, now)));
+    conditions.add(condition(ConditionType.RECONCILING, reconciling, generation, old, now));
+    conditions.add(condition(ConditionType.STALLED, stalled, generation, old, now));
+    return conditions;
+  }
+
+  /** When {@code type} turned False (RFC 3339), or now when it is True or new. */
+  private static String falseSince(List<Condition> old, ConditionType type, Instant now) {
+    return old.stream()
+        .filter(c -> type.value().equals(c.getType()) && "False".equals(c.getStatus()))
+        .map(Condition::getLastTransitionTime)
+        .filter(Objects::nonNull)
+        .findFirst()
+        .orElse(now.truncatedTo(ChronoUnit.SECONDS).toString());
   }
 
   /** The condition of {@code type} in a status, if present. */
@@ -101,8 +204,16 @@ public final class StatusModel {
     return status.conditions.stream().filter(c -> type.value().equals(c.getType())).findFirst();
   }
 
+  /**
+   * Whether the rollout of the current pod template is complete: the Deployment controller saw the
+   * latest generation, every desired pod runs the current template (no old pod left), and at least
+   * one is available. A rollout past its progress deadline is stuck.
+   */
   static Verdict available(
-      AuthentikProxy proxy, Optional<Deployment> deployment, boolean childrenApplied) {
+      AuthentikProxy proxy,
+      Optional<Deployment> deployment,
+      boolean childrenApplied,
+      List<PodView> pods) {
     String name = Names.child(proxy);
     if (deployment.isEmpty()) {
       return Verdict.fails(
@@ -113,13 +224,43 @@ public final class StatusModel {
     }
     int desired = desiredReplicas(proxy, deployment);
     if (desired == 0 && SpecDefaults.autoscaling(proxy).isEmpty()) {
-      return Verdict.fails(Reason.SCALED_TO_ZERO, "spec.replicas is 0: no proxy pod runs");
+      return Verdict.holds(
+          Reason.SCALED_TO_ZERO, "spec.replicas is 0: no proxy pod runs, as asked");
     }
-    int available =
-        deployment.get().getStatus() == null
-                || deployment.get().getStatus().getAvailableReplicas() == null
-            ? 0
-            : deployment.get().getStatus().getAvailableReplicas();
+    DeploymentStatus status =
+        Objects.requireNonNullElseGet(deployment.get().getStatus(), DeploymentStatus::new);
+    Long generation = deployment.get().getMetadata().getGeneration();
+    Long observed = status.getObservedGeneration();
+    if (observed == null || (generation != null && observed < generation)) {
+      return Verdict.fails(
+          Reason.ROLLOUT_IN_PROGRESS,
+          "the Deployment controller has not yet seen the latest change of Deployment " + name);
+    }
+    String problems = problems(pods);
+    Optional<DeploymentCondition> progressing =
+        status.getConditions().stream().filter(c -> "Progressing".equals(c.getType())).findFirst();
+    if (progressing.filter(c -> "ProgressDeadlineExceeded".equals(c.getReason())).isPresent()) {
+      return Verdict.fails(
+          Reason.ROLLOUT_STUCK,
+          "the rollout of Deployment "
+              + name
+              + " made no progress within its deadline: "
+              + progressing.get().getMessage()
+              + problems);
+    }
+    int updated = count(status.getUpdatedReplicas());
+    int running = count(status.getReplicas());
+    int available = count(status.getAvailableReplicas());
+    if (updated < desired || running > updated) {
+      return Verdict.fails(
+          Reason.ROLLOUT_IN_PROGRESS,
+          updated
+              + " of "
+              + desired
+              + " proxy pods run the current pod template"
+              + (running > updated ? ", " + (running - updated) + " old ones still run" : "")
+              + problems);
+    }
     if (available >= 1) {
       return Verdict.holds(
           Reason.MINIMUM_REPLICAS_AVAILABLE,
@@ -131,7 +272,25 @@ public final class StatusModel {
             + desired
             + " proxy pods available; see kubectl describe deployment "
             + name
-            + " and the pods' events");
+            + " and the pods' events"
+            + problems);
+  }
+
+  private static int count(Integer value) {
+    return value == null ? 0 : value;
+  }
+
+  /** What the pods' containers are stuck on, as a message suffix, or "". */
+  private static String problems(List<PodView> pods) {
+    List<String> found = new ArrayList<>();
+    for (PodView pod : pods) {
+      for (String problem : pod.problems()) {
+        if (found.size() < 3) {
+          found.add("pod " + pod.name() + ": " + problem);
+        }
+      }
+    }
+    return found.isEmpty() ? "" : "; " + String.join("; ", found);
   }
 
   /** spec.replicas, or with an autoscaler the count it set on the Deployment. */
@@ -144,21 +303,21 @@ public final class StatusModel {
         .orElse(SpecDefaults.minimumReplicas(proxy));
   }
 
-  private static Verdict ready(Assessment assessment, Verdict available) {
-    List<Object[]> inOrder =
-        List.of(
-            new Object[] {ConditionType.ACCEPTED, assessment.accepted()},
-            new Object[] {ConditionType.TLS_READY, assessment.tls().verdict()},
-            new Object[] {ConditionType.UPSTREAM_RESOLVED, assessment.upstream().verdict()},
-            new Object[] {ConditionType.AVAILABLE, available});
-    for (Object[] entry : inOrder) {
-      Verdict verdict = (Verdict) entry[1];
+  /** The first condition that fails, or Ready (ScaledToZero when no pod is asked for). */
+  private static Verdict ready(Map<ConditionType, Verdict> verdicts) {
+    for (Map.Entry<ConditionType, Verdict> entry : verdicts.entrySet()) {
+      Verdict verdict = entry.getValue();
       if (!verdict.holds()) {
-        return Verdict.fails(
-            verdict.reason(), ((ConditionType) entry[0]).value() + ": " + verdict.message());
+        return Verdict.fails(verdict.reason(), entry.getKey().value() + ": " + verdict.message());
       }
     }
-    return Verdict.holds(Reason.READY, "the proxy serves the current specification");
+    if (verdicts.get(ConditionType.AVAILABLE).reason() == Reason.SCALED_TO_ZERO) {
+      return Verdict.holds(
+          Reason.SCALED_TO_ZERO, "spec.replicas is 0: the proxy is configured and runs no pod");
+    }
+    return Verdict.holds(
+        Reason.READY,
+        "every Ready proxy pod serves the current specification, configuration and certificate");
   }
 
   /** A condition, keeping the previous lastTransitionTime while its status is unchanged. */

@@ -18,15 +18,35 @@ public record Transition(
   private static final List<String> WARNING_WHILE_TRUE =
       List.of(Reason.CERTIFICATE_EXPIRING_SOON.value());
 
+  /** Reasons of a False condition that are progress, not trouble: Normal events. */
+  private static final List<String> PROGRESS =
+      List.of(
+          Reason.DEPLOYMENT_PENDING.value(),
+          Reason.ROLLOUT_IN_PROGRESS.value(),
+          Reason.PROPAGATING.value(),
+          Reason.NO_READY_PODS.value(),
+          Reason.NOTHING_APPLIED.value());
+
   /**
-   * The transitions from {@code before} to {@code after}, for every condition but Ready (which only
-   * repeats the others). A condition seen for the first time is a transition only when it does not
-   * hold or warns: a healthy creation is not news.
+   * Conditions that only summarize the others (Ready, and kstatus' pair): their transitions are
+   * already reported by the condition at fault.
+   */
+  private static final List<ConditionType> SUMMARIES =
+      List.of(ConditionType.READY, ConditionType.RECONCILING, ConditionType.STALLED);
+
+  /** Conditions that start False on every new resource: only a later change is news. */
+  private static final List<ConditionType> START_FALSE =
+      List.of(ConditionType.AVAILABLE, ConditionType.CONFIG_APPLIED);
+
+  /**
+   * The transitions from {@code before} to {@code after}, for every condition but the summaries
+   * (Ready, Reconciling, Stalled), which only repeat the others. A condition seen for the first
+   * time is a transition only when it does not hold or warns: a healthy creation is not news.
    */
   public static List<Transition> between(AuthentikProxyStatus before, AuthentikProxyStatus after) {
     List<Transition> transitions = new ArrayList<>();
     for (ConditionType type : ConditionType.values()) {
-      if (type == ConditionType.READY) {
+      if (SUMMARIES.contains(type)) {
         continue;
       }
       Optional<Condition> next = StatusModel.find(after, type);
@@ -35,12 +55,12 @@ public record Transition(
       }
       Condition now = next.get();
       boolean warning =
-          "False".equals(now.getStatus()) || WARNING_WHILE_TRUE.contains(now.getReason());
+          ("False".equals(now.getStatus()) && !PROGRESS.contains(now.getReason()))
+              || WARNING_WHILE_TRUE.contains(now.getReason());
       Optional<Condition> previous = StatusModel.find(before, type);
-      // A Deployment starts unavailable; only a later loss of availability is news.
       boolean changed =
           previous.isEmpty()
-              ? warning && type != ConditionType.AVAILABLE
+              ? warning && !START_FALSE.contains(type)
               : !Objects.equals(previous.get().getStatus(), now.getStatus())
                   || !Objects.equals(previous.get().getReason(), now.getReason());
       if (changed) {

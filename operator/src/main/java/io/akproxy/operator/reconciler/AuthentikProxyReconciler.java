@@ -13,23 +13,34 @@ import io.akproxy.operator.dependent.TlsSecretDependent;
 import io.akproxy.operator.model.Assessment;
 import io.akproxy.operator.model.CertificateInfo;
 import io.akproxy.operator.model.ClusterFacts;
+import io.akproxy.operator.model.ConditionType;
 import io.akproxy.operator.model.DesiredChildren;
+import io.akproxy.operator.model.Names;
+import io.akproxy.operator.model.Observed;
+import io.akproxy.operator.model.PodRefresh;
+import io.akproxy.operator.model.PodView;
+import io.akproxy.operator.model.Reason;
+import io.akproxy.operator.model.ServedState;
 import io.akproxy.operator.model.SpecDefaults;
 import io.akproxy.operator.model.StatusModel;
 import io.akproxy.operator.model.TlsSecretInspector;
 import io.akproxy.operator.model.Transition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
@@ -37,6 +48,7 @@ import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
 import java.time.Duration;
@@ -93,6 +105,12 @@ public class AuthentikProxyReconciler implements Reconciler<AuthentikProxy> {
   /** Event source of every Service in the watched namespaces (the upstream Services). */
   static final String UPSTREAM_SERVICES = "upstream-services";
 
+  /** Event source of the proxy pods (every resource's, by label). */
+  static final String PODS = "proxy-pods";
+
+  /** Events of a pod whose admin /status reading changed. */
+  static final String POD_READINGS = "pod-status-readings";
+
   private static final String SECRET_INDEX = "akproxy-secret-refs";
   private static final String SERVICE_INDEX = "akproxy-service-refs";
 
@@ -110,6 +128,10 @@ public class AuthentikProxyReconciler implements Reconciler<AuthentikProxy> {
   private volatile InformerEventSource<Secret, AuthentikProxy> secrets;
   private volatile SecretStore secretStore;
   private volatile InformerEventSource<Service, AuthentikProxy> upstreamServices;
+  private volatile InformerEventSource<Pod, AuthentikProxy> pods;
+  private final SimpleInboundEventSource<AuthentikProxy> podReadings =
+      new SimpleInboundEventSource<>(POD_READINGS);
+  private final PodStatusReader reader;
 
   /**
    * @param settings what the model needs from the operator's configuration
@@ -127,10 +149,17 @@ public class AuthentikProxyReconciler implements Reconciler<AuthentikProxy> {
     this.clock = clock;
     this.events = events;
     this.mayReconcile = mayReconcile;
+    this.reader = new PodStatusReader(clock, podReadings::propagateEvent);
+  }
+
+  /** Stops reading the pods' /status. */
+  public void close() {
+    reader.close();
   }
 
   /** What the reconciler needs from the operator's settings. */
-  public record ReconcilerSettings(String defaultImage, String clusterDomain) {}
+  public record ReconcilerSettings(
+      String defaultImage, String clusterDomain, String operatorNamespace) {}
 
   @Override
   public List<EventSource<?, AuthentikProxy>> prepareEventSources(
@@ -156,7 +185,20 @@ public class AuthentikProxyReconciler implements Reconciler<AuthentikProxy> {
                 .withSecondaryToPrimaryMapper(s -> referrers(primaries, SERVICE_INDEX, s))
                 .build(),
             context);
-    return List.of(secrets, upstreamServices);
+    pods =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(Pod.class, AuthentikProxy.class)
+                .withName(PODS)
+                .withLabelSelector(Names.POD_SELECTOR)
+                .withSecondaryToPrimaryMapper(AuthentikProxyReconciler::ownerOfPod)
+                .withOnDeleteFilter(
+                    (pod, unknownState) -> {
+                      reader.forget(pod.getMetadata().getUid());
+                      return true;
+                    })
+                .build(),
+            context);
+    return List.of(secrets, upstreamServices, pods, podReadings);
   }
 
   @Override
@@ -172,7 +214,10 @@ public class AuthentikProxyReconciler implements Reconciler<AuthentikProxy> {
             facts(proxy, context.getClient()),
             settings.defaultImage(),
             settings.clusterDomain(),
+            settings.operatorNamespace(),
             now);
+    ResourceID id = ResourceID.fromResource(proxy);
+    List<Pod> proxyPods = livePods(proxy);
     if (assessment.children().isPresent()) {
       ReconcileChildren.put(context, assessment.children().get());
       context
@@ -191,25 +236,188 @@ public class AuthentikProxyReconciler implements Reconciler<AuthentikProxy> {
           proxy.getMetadata().getName(),
           firstProblem(assessment));
     }
+    List<PodView> views = new ArrayList<>();
+    for (Pod pod : proxyPods) {
+      Optional<PodStatusReader.Reading> reading = reader.latest(pod);
+      views.add(
+          reading.isPresent()
+              ? PodView.of(
+                  pod,
+                  reading.flatMap(PodStatusReader.Reading::served),
+                  reading.flatMap(PodStatusReader.Reading::error))
+              : PodView.of(pod, lastReported(proxy, pod), Optional.empty()));
+    }
     AuthentikProxyStatus next =
         StatusModel.next(
             proxy,
             assessment,
-            context.getSecondaryResource(Deployment.class),
-            context.getSecondaryResource(Service.class, SERVICE),
+            new Observed(
+                context.getSecondaryResource(Deployment.class),
+                context.getSecondaryResource(Service.class, SERVICE),
+                views),
             now);
+    assessment
+        .children()
+        .ifPresent(
+            children ->
+                new PodAnnotator(context.getClient())
+                    .annotate(behindPods(proxyPods, next), PodRefresh.value(children)));
+    boolean behind = readPods(id, proxyPods, next);
+    if (!mayReconcile.getAsBoolean()) {
+      return UpdateControl.noUpdate(); // the Lease was lost while this reconcile ran
+    }
     for (Transition transition : Transition.between(proxy.getStatus(), next)) {
       events.record(proxy, transition);
     }
-    UpdateControl<AuthentikProxy> control;
-    if (sameStatus(proxy.getStatus(), next)) {
-      control = UpdateControl.noUpdate();
-    } else {
-      proxy.setStatus(next);
-      control = UpdateControl.patchStatus(proxy);
+    events.applied(proxy);
+    if (!sameStatus(proxy.getStatus(), next)) {
+      writeStatus(proxy, context, next);
     }
-    recheckAfter(assessment.tls().certificate(), now).ifPresent(control::rescheduleAfter);
+    UpdateControl<AuthentikProxy> control = UpdateControl.noUpdate();
+    Optional<Duration> recheck = recheckAfter(assessment.tls().certificate(), now);
+    if (behind) {
+      // Read again while a pod is behind; the readings' own events come sooner when they change.
+      recheck =
+          Optional.of(
+              recheck
+                  .filter(d -> d.compareTo(PodStatusReader.POLL) < 0)
+                  .orElse(PodStatusReader.POLL));
+    }
+    recheck.ifPresent(control::rescheduleAfter);
     return control;
+  }
+
+  /**
+   * An apply the API server refused for good (see {@link ApplyRefusal}) is reported: Ready=False
+   * with reason ApplyFailed and the API server's message, Stalled, and a Warning Event. Either way
+   * JOSDK retries with backoff.
+   */
+  @Override
+  public ErrorStatusUpdateControl<AuthentikProxy> updateErrorStatus(
+      AuthentikProxy proxy, Context<AuthentikProxy> context, Exception failure) {
+    Optional<String> refusal = ApplyRefusal.of(failure);
+    if (refusal.isEmpty() || !mayReconcile.getAsBoolean()) {
+      return ErrorStatusUpdateControl.defaultErrorProcessing();
+    }
+    AuthentikProxyStatus next = StatusModel.refused(proxy, refusal.get(), clock.instant());
+    events.record(
+        proxy,
+        new Transition(
+            ConditionType.READY, "False", Reason.APPLY_FAILED.value(), refusal.get(), true));
+    if (!sameStatus(proxy.getStatus(), next)) {
+      try {
+        writeStatus(proxy, context, next);
+      } catch (KubernetesClientException e) {
+        LOG.warn(
+            "{}/{}: could not report the refused apply in status: {}",
+            proxy.getMetadata().getNamespace(),
+            proxy.getMetadata().getName(),
+            e.getMessage());
+      }
+    }
+    return ErrorStatusUpdateControl.defaultErrorProcessing();
+  }
+
+  /**
+   * Writes status with optimistic locking (a replace at the resourceVersion this reconcile read)
+   * and keeps the result in the cache, so the next reconcile compares against what was written even
+   * before the informer has seen it: two reconciles inside the informer's lag cannot leave a stale
+   * status behind. On a conflict the newer resource is read from the cache and written again.
+   */
+  private static void writeStatus(
+      AuthentikProxy proxy, Context<AuthentikProxy> context, AuthentikProxyStatus next) {
+    PrimaryUpdateAndCacheUtils.updateAndCacheResource(
+        proxy,
+        context,
+        resource -> {
+          resource.setStatus(next);
+          return resource;
+        },
+        resource -> context.getClient().resource(resource).updateStatus());
+  }
+
+  /** This resource's proxy pods that are not on their way out. */
+  private List<Pod> livePods(AuthentikProxy proxy) {
+    return pods.getSecondaryResources(proxy).stream()
+        .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+        .sorted(java.util.Comparator.comparing(p -> p.getMetadata().getName()))
+        .toList();
+  }
+
+  /**
+   * Asks for the reads of the Ready pods' /status that are due: a pod never read or whose object
+   * changed, and every {@link PodStatusReader#POLL} a pod that does not serve the desired state.
+   *
+   * @return whether a Ready pod is behind (so this resource is looked at again soon)
+   */
+  private boolean readPods(ResourceID id, List<Pod> proxyPods, AuthentikProxyStatus next) {
+    String hash = next.configHash;
+    String serial = next.certificate == null ? null : next.certificate.serial;
+    boolean anyBehind = false;
+    for (Pod pod : proxyPods) {
+      if (!PodView.isReady(pod)) {
+        continue;
+      }
+      boolean behind =
+          hash == null
+              || serial == null
+              || reader
+                  .latest(pod)
+                  .flatMap(PodStatusReader.Reading::served)
+                  .filter(s -> s.serves(hash, serial))
+                  .isEmpty();
+      anyBehind |= behind;
+      reader.refresh(pod, id, behind);
+    }
+    return anyBehind && hash != null && serial != null;
+  }
+
+  /**
+   * The pods to bring the change to at once: those read before that do not serve the desired state
+   * (or could not be read). A pod never read yet started after the change and mounts it already;
+   * annotating it would only cost a write.
+   */
+  private List<Pod> behindPods(List<Pod> proxyPods, AuthentikProxyStatus next) {
+    String hash = next.configHash;
+    String serial = next.certificate == null ? null : next.certificate.serial;
+    return proxyPods.stream()
+        .filter(
+            pod ->
+                reader
+                    .latest(pod)
+                    .filter(r -> r.served().filter(s -> s.serves(hash, serial)).isEmpty())
+                    .isPresent())
+        .toList();
+  }
+
+  /**
+   * What status last reported a pod to serve, until this operator has read it itself: after a
+   * restart the pods are reported as they were, not as unknown for the moment a first read takes.
+   */
+  private static Optional<ServedState> lastReported(AuthentikProxy proxy, Pod pod) {
+    if (proxy.getStatus() == null || proxy.getStatus().pods == null) {
+      return Optional.empty();
+    }
+    return proxy.getStatus().pods.items.stream()
+        .filter(item -> pod.getMetadata().getName().equals(item.name))
+        .filter(item -> item.configHash != null && item.certificateSerial != null)
+        .findFirst()
+        .map(
+            item ->
+                new ServedState(
+                    item.configHash,
+                    item.certificateSerial,
+                    Optional.ofNullable(item.lastReloadError),
+                    false));
+  }
+
+  /** The resource a proxy pod belongs to, by its instance label. */
+  private static Set<ResourceID> ownerOfPod(Pod pod) {
+    var labels = pod.getMetadata().getLabels();
+    String instance = labels == null ? null : labels.get(Names.LABEL_INSTANCE);
+    return instance == null
+        ? Set.of()
+        : Set.of(new ResourceID(instance, pod.getMetadata().getNamespace()));
   }
 
   /** The referenced objects, from the informers' caches. */

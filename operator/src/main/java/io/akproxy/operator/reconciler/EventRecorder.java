@@ -1,6 +1,7 @@
 package io.akproxy.operator.reconciler;
 
 import io.akproxy.operator.api.AuthentikProxy;
+import io.akproxy.operator.model.ConditionType;
 import io.akproxy.operator.model.Transition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
@@ -49,6 +50,14 @@ public class EventRecorder {
       return;
     }
     write(proxy, transition);
+  }
+
+  /**
+   * A reconcile applied everything: Ready's own Events (refused applies, the only ones recorded for
+   * Ready) start afresh, so the next refusal is news again.
+   */
+  public void applied(AuthentikProxy proxy) {
+    recorded.remove(proxy.getMetadata().getUid() + "/" + ConditionType.READY.value());
   }
 
   private void write(AuthentikProxy proxy, Transition transition) {

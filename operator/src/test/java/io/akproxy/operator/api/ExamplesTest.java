@@ -76,6 +76,7 @@ class ExamplesTest {
               new ClusterFacts(Optional.empty(), Optional.empty(), Optional.empty()),
               "image",
               "cluster.local",
+              "akproxy-system",
               Instant.now());
       assertThat(assessment.accepted().holds())
           .as("%s: %s", file, assessment.accepted().message())

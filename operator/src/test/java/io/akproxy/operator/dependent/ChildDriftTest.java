@@ -102,7 +102,8 @@ class ChildDriftTest {
         ProxyConfigFactory.build(proxy, "https://authentik:9443"),
         "image:1",
         new io.akproxy.operator.model.TlsMaterial("C", "K", java.util.Optional.empty()),
-        java.util.Optional.empty());
+        java.util.Optional.empty(),
+        "akproxy-system");
   }
 
   /** Each optional field: set, then removed from the resource; the child must count as changed. */

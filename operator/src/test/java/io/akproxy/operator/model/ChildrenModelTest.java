@@ -41,7 +41,12 @@ class ChildrenModelTest {
 
   private static DesiredChildren build(AuthentikProxy proxy) {
     return ChildrenModel.build(
-        proxy, ProxyConfigFactory.build(proxy, UPSTREAM), IMAGE, TLS, java.util.Optional.empty());
+        proxy,
+        ProxyConfigFactory.build(proxy, UPSTREAM),
+        IMAGE,
+        TLS,
+        java.util.Optional.empty(),
+        "akproxy-system");
   }
 
   private static PodTemplateSpec template(AuthentikProxy proxy) {
@@ -239,7 +244,8 @@ class ChildrenModelTest {
     AuthentikProxy proxy = proxy();
     ProxyConfig config = ProxyConfigFactory.build(proxy, UPSTREAM);
     DesiredChildren children =
-        ChildrenModel.build(proxy, config, IMAGE, TLS, java.util.Optional.empty());
+        ChildrenModel.build(
+            proxy, config, IMAGE, TLS, java.util.Optional.empty(), "akproxy-system");
     assertThat(children.configMap().getData()).containsOnlyKeys("proxy.json");
     assertThat(children.configMap().getData().get("proxy.json")).isEqualTo(config.render());
     assertThat(children.configMap().getMetadata().getAnnotations())

@@ -38,17 +38,21 @@ class NetworkPolicyModelTest {
     return ports.stream().map(p -> p.getProtocol() + "/" + p.getPort().getValue()).toList();
   }
 
+  private static final String OPERATOR_NS = "akproxy-system";
+
   @Test
   void noPolicyUnlessAsked() {
-    assertThat(NetworkPolicyModel.build(proxy(null), SERVICE_URL, Optional.empty())).isEmpty();
+    assertThat(NetworkPolicyModel.build(proxy(null), SERVICE_URL, Optional.empty(), OPERATOR_NS))
+        .isEmpty();
   }
 
   @Test
-  void httpsAndHttpAreOpenAndTheAdminPortOnlyFromTheNamedNamespaces() {
+  void httpsAndHttpAreOpenAndTheAdminPortOnlyFromTheOperatorsAndTheNamedNamespaces() {
     NetworkPolicySpec spec = new NetworkPolicySpec();
     spec.adminFromNamespaces = List.of("monitoring");
     NetworkPolicy policy =
-        NetworkPolicyModel.build(proxy(spec), SERVICE_URL, Optional.of(authentikWithSelector()))
+        NetworkPolicyModel.build(
+                proxy(spec), SERVICE_URL, Optional.of(authentikWithSelector()), OPERATOR_NS)
             .orElseThrow();
     assertThat(policy.getMetadata().getName()).isEqualTo("sso-proxy");
     assertThat(policy.getSpec().getPodSelector().getMatchLabels())
@@ -60,20 +64,26 @@ class NetworkPolicyModelTest {
     var admin = policy.getSpec().getIngress().get(1);
     assertThat(ports(admin.getPorts())).containsExactly("TCP/9000");
     assertThat(admin.getFrom())
-        .singleElement()
-        .satisfies(
-            peer ->
-                assertThat(peer.getNamespaceSelector().getMatchLabels())
-                    .containsExactly(Map.entry("kubernetes.io/metadata.name", "monitoring")));
+        .as("the operator reads each pod's /status; the user named monitoring")
+        .extracting(peer -> peer.getNamespaceSelector().getMatchLabels())
+        .containsExactly(
+            Map.of("kubernetes.io/metadata.name", OPERATOR_NS),
+            Map.of("kubernetes.io/metadata.name", "monitoring"));
   }
 
   @Test
   void egressGoesToDnsAndTheUpstreamServicesPodsOnTheirTargetPort() {
     NetworkPolicy policy =
         NetworkPolicyModel.build(
-                proxy(new NetworkPolicySpec()), SERVICE_URL, Optional.of(authentikWithSelector()))
+                proxy(new NetworkPolicySpec()),
+                SERVICE_URL,
+                Optional.of(authentikWithSelector()),
+                OPERATOR_NS)
             .orElseThrow();
-    assertThat(policy.getSpec().getIngress()).as("no admin access by default").hasSize(1);
+    assertThat(policy.getSpec().getIngress().get(1).getFrom())
+        .as("admin access by default: the operator only")
+        .extracting(peer -> peer.getNamespaceSelector().getMatchLabels())
+        .containsExactly(Map.of("kubernetes.io/metadata.name", OPERATOR_NS));
     var dns = policy.getSpec().getEgress().get(0);
     assertThat(ports(dns.getPorts())).containsExactly("UDP/53", "TCP/53");
     var upstream = policy.getSpec().getEgress().get(1);
@@ -91,7 +101,8 @@ class NetworkPolicyModelTest {
     NetworkPolicySpec spec = new NetworkPolicySpec();
     spec.upstreamCIDRs = List.of("10.20.0.0/16");
     var upstream =
-        NetworkPolicyModel.build(proxy(spec), "https://authentik.internal:9443", Optional.empty())
+        NetworkPolicyModel.build(
+                proxy(spec), "https://authentik.internal:9443", Optional.empty(), OPERATOR_NS)
             .orElseThrow()
             .getSpec()
             .getEgress()
@@ -103,7 +114,10 @@ class NetworkPolicyModelTest {
 
     var anywhere =
         NetworkPolicyModel.build(
-                proxy(new NetworkPolicySpec()), "https://authentik.internal", Optional.empty())
+                proxy(new NetworkPolicySpec()),
+                "https://authentik.internal",
+                Optional.empty(),
+                OPERATOR_NS)
             .orElseThrow()
             .getSpec()
             .getEgress()

@@ -230,9 +230,15 @@ class AuthentikProxyReconcilerTest extends OperatorTestBase {
             () -> assertThat(status().certificate.serial).isEqualTo(rotated.serialHex()));
     assertThat(copiedCertificate()).isEqualTo(rotated.certPem());
     reconciles.awaitQuiet();
-    assertThat(childWrites(operatorWrites()))
-        .as("only the copy the pods mount is written")
+    List<String> writes = childWrites(operatorWrites());
+    assertThat(writes)
+        .as("of the children only the copy the pods mount is written")
+        .filteredOn(w -> !w.contains("/pods/"))
         .containsExactly("PUT /api/v1/namespaces/authentik/secrets/sso-proxy-tls");
+    assertThat(writes)
+        .as("the pods are annotated so the kubelet brings them the copy now (PropagationTest)")
+        .filteredOn(w -> w.contains("/pods/"))
+        .allMatch(w -> w.startsWith("PATCH "));
   }
 
   /** The certificate in the operator's copy, the one the pods mount. */
@@ -567,7 +573,11 @@ class AuthentikProxyReconcilerTest extends OperatorTestBase {
                             .withName(CHILD)
                             .get())
                     .isNull());
-    assertThat(awaitChild(Deployment.class).getSpec().getReplicas()).isEqualTo(1);
+    // The PodDisruptionBudget and the Deployment are written side by side: either may land first.
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> assertThat(awaitChild(Deployment.class).getSpec().getReplicas()).isEqualTo(1));
   }
 
   @Test

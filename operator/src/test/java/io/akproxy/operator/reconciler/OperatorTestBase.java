@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.akproxy.operator.AkproxyOperator;
+import io.akproxy.operator.FakeRuntimeKubelet;
 import io.akproxy.operator.OperatorSettings;
 import io.akproxy.operator.Simulation;
 import io.akproxy.operator.TestCertificates;
@@ -43,6 +44,7 @@ abstract class OperatorTestBase {
   static final Duration WAIT = Duration.ofSeconds(20);
 
   SimulatedCluster cluster;
+  final FakeRuntimeKubelet kubelet = new FakeRuntimeKubelet();
   KubernetesClient kube;
   AkproxyOperator operator;
   final ReconcileCounter reconciles = new ReconcileCounter();
@@ -50,7 +52,7 @@ abstract class OperatorTestBase {
 
   @BeforeEach
   void start() {
-    cluster = Simulation.start(NS);
+    cluster = Simulation.start(clusterBuilder(), kubelet, NS);
     reconciles.watchRequests(cluster.requests(), Simulation.OPERATOR_AGENT);
     kube = cluster.client();
     operator =
@@ -63,9 +65,15 @@ abstract class OperatorTestBase {
     certificate = TestCertificates.issue(List.of("sso.example.com"), Duration.ofDays(90));
   }
 
+  /** The simulated API server's settings: a test class may set a clock, ... */
+  SimulatedCluster.Builder clusterBuilder() {
+    return SimulatedCluster.builder();
+  }
+
   @AfterEach
   void stop() {
     operator.stop();
+    kubelet.close();
     cluster.close();
   }
 
