@@ -48,7 +48,7 @@ final class Forwarder {
         exchange.peer(),
         scheme,
         request.authority().toString());
-    boolean reused = upstream.sending(outgoing);
+    ConnectionWatch.Attempt attempt = upstream.sending(outgoing);
     RequestBody body = RequestBody.relay(request, outgoing);
     outgoing
         .response()
@@ -57,7 +57,7 @@ final class Forwarder {
               if (answered.failed()
                   && !request.response().closed()
                   && Retry.allowed(
-                      request.method(), reused, body.emptyAndSent(), answered.cause())) {
+                      request.method(), attempt, body.emptyAndSent(), answered.cause())) {
                 exchange.metrics().upstreamRetried();
                 retry(exchange, upstream, outgoing.headers(), started);
               } else {

@@ -12,8 +12,8 @@ import java.util.Set;
  * before any answer; sent again on a fresh connection it succeeds. Only when nothing can have
  * happened twice: an idempotent method, an empty body already sent in full, a connection that had
  * served an earlier exchange (a new connection that fails says authentik is in trouble, not that it
- * closed an idle one), and a broken connection before any answer, never a timeout (authentik may
- * still be working on it).
+ * closed an idle one), and a broken connection before any byte of an answer (not even part of a
+ * status line: authentik got the request), never a timeout (authentik may still be working on it).
  */
 final class Retry {
 
@@ -25,14 +25,18 @@ final class Retry {
   private Retry() {}
 
   /**
-   * @param reusedConnection the failed attempt went out on a connection that had already served an
-   *     exchange
+   * @param attempt the failed attempt on its connection: that connection must have served an
+   *     earlier exchange, and no byte of an answer may have arrived on it since
    * @param emptyBodySent the request's whole body was empty and has been sent
    * @param failure why the attempt got no answer
    */
   static boolean allowed(
-      HttpMethod method, boolean reusedConnection, boolean emptyBodySent, Throwable failure) {
-    return reusedConnection
+      HttpMethod method,
+      ConnectionWatch.Attempt attempt,
+      boolean emptyBodySent,
+      Throwable failure) {
+    return attempt.reused()
+        && !attempt.answerBegun()
         && emptyBodySent
         && IDEMPOTENT.contains(method)
         && brokenConnection(failure);

@@ -2,6 +2,7 @@ package io.akproxy.runtime.proxy;
 
 import io.akproxy.config.IpAddresses;
 import io.akproxy.config.Upstream;
+import io.akproxy.runtime.vertx.VertxInternals;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -22,8 +23,8 @@ import io.vertx.core.net.SSLEngineOptions;
 import io.vertx.core.net.SocketAddress;
 import java.time.Clock;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -76,8 +77,8 @@ public final class UpstreamClient {
   private final long responseTimeoutMillis;
   private final AtomicInteger openConnections = new AtomicInteger();
 
-  /** Pooled connections that have carried a request, so a failure on them may be a stale one. */
-  private final Set<HttpConnection> used = ConcurrentHashMap.newKeySet();
+  /** What the retry rule needs to know of each open connection (see {@link ConnectionWatch}). */
+  private final Map<HttpConnection, ConnectionWatch> watched = new ConcurrentHashMap<>();
 
   private final AtomicInteger inFlight = new AtomicInteger();
   private final PeakDemand demand;
@@ -167,10 +168,14 @@ public final class UpstreamClient {
 
   private void connected(HttpConnection connection) {
     openConnections.incrementAndGet();
+    ConnectionWatch watch = new ConnectionWatch();
+    if (VertxInternals.addBeforeHttp1ClientCodec(connection, ConnectionWatch.NAME, watch)) {
+      watched.put(connection, watch);
+    }
     connection.closeHandler(
         v -> {
           openConnections.decrementAndGet();
-          used.remove(connection);
+          watched.remove(connection);
         });
   }
 
@@ -196,13 +201,14 @@ public final class UpstreamClient {
    * smoothed), it asks for that connection to close after this exchange, and Vert.x then never
    * returns it to the pool.
    *
-   * @return whether that connection had already carried a request (kept alive for this one)
+   * @return this request on its connection, as the {@link Retry} rule needs to know it
    */
-  boolean sending(HttpClientRequest outgoing) {
+  ConnectionWatch.Attempt sending(HttpClientRequest outgoing) {
     if (openConnections.get() > demand.peak(inFlight.get()) + maxIdle) {
       outgoing.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
     }
-    return !used.add(outgoing.connection());
+    ConnectionWatch watch = watched.get(outgoing.connection());
+    return watch == null ? ConnectionWatch.Attempt.UNWATCHED : watch.sending();
   }
 
   /**

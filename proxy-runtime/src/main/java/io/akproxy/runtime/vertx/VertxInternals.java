@@ -1,5 +1,6 @@
 package io.akproxy.runtime.vertx;
 
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelPipeline;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -28,6 +29,9 @@ import java.util.List;
  *       {@link ConnectionBase}, whose Netty pipeline can be reached;
  *   <li>Vert.x names its HTTP/1.x codec {@value #HTTP1_DECODER} and {@value #HTTP1_ENCODER} in that
  *       pipeline (the gate sits before the one and watches after the other);
+ *   <li>its HTTP/1.x client codec is {@value #HTTP1_CLIENT_CODEC} in a client connection's pipeline
+ *       (the upstream pool watches the bytes authentik sends before it); when it is not, that
+ *       connection's requests are simply never retried, so this one is not part of the check;
  *   <li>{@link KeyStoreHelper#loadKeyCert} parses PEM exactly as the TLS listener will.
  * </ul>
  *
@@ -42,7 +46,29 @@ public final class VertxInternals {
   /** Vert.x's name for the HTTP/1.x response encoder in a server connection's pipeline. */
   public static final String HTTP1_ENCODER = "httpEncoder";
 
+  /** Vert.x's name for the HTTP/1.x codec in a client connection's pipeline. */
+  public static final String HTTP1_CLIENT_CODEC = "codec";
+
   private VertxInternals() {}
+
+  /**
+   * Puts {@code handler} in an HTTP/1.x client connection's pipeline right before Vert.x's codec,
+   * where it sees the bytes the server sent, decrypted and not yet parsed.
+   *
+   * @return {@code false} when the connection's pipeline is not as expected (nothing added)
+   */
+  public static boolean addBeforeHttp1ClientCodec(
+      HttpConnection connection, String name, ChannelHandler handler) {
+    if (!(connection instanceof ConnectionBase)) {
+      return false;
+    }
+    ChannelPipeline pipeline = pipeline(connection);
+    if (pipeline.get(HTTP1_CLIENT_CODEC) == null) {
+      return false;
+    }
+    pipeline.addBefore(HTTP1_CLIENT_CODEC, name, handler);
+    return true;
+  }
 
   /**
    * The Netty pipeline under a Vert.x connection or socket.

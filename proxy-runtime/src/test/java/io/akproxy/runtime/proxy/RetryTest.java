@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Issue 11 §2: a request that meets a kept-alive connection authentik has closed is sent once more
@@ -102,6 +103,26 @@ class RetryTest {
       assertThatThrownBy(() -> Answer.get(client, proxy.httpsPort(), "/second"))
           .as("the answer cut off after its head")
           .isInstanceOf(IllegalStateException.class);
+      assertThat(authentik.received("/second")).hasSize(1);
+      assertThat(retries(proxy)).isZero();
+      client.close();
+    }
+  }
+
+  /** Even the first bytes of a head are an answer that began: authentik did get the request. */
+  @ParameterizedTest
+  @EnumSource(
+      value = HttpVersion.class,
+      names = {"HTTP_1_1", "HTTP_2"})
+  void aRequestWhoseAnswerHadBegunArrivingIsNeverSentAgain(HttpVersion version, @TempDir Path root)
+      throws Exception {
+    try (StaleConnectionUpstream authentik =
+            new StaleConnectionUpstream(Mode.PART_OF_A_HEAD_REUSED);
+        ProxyFixture proxy = ProxyFixture.builder(root).upstreamUrl(authentik.url()).start()) {
+      HttpClient client = Clients.http(vertx, version);
+      assertThat(Answer.get(client, proxy.httpsPort(), "/first").status()).isEqualTo(200);
+
+      assertThat(Answer.get(client, proxy.httpsPort(), "/second").status()).isEqualTo(502);
       assertThat(authentik.received("/second")).hasSize(1);
       assertThat(retries(proxy)).isZero();
       client.close();

@@ -32,6 +32,8 @@ public final class StaleConnectionUpstream implements AutoCloseable {
     DROP_REUSED,
     /** As {@link #DROP_REUSED}, but the later requests get the head and half the body first. */
     CUT_REUSED,
+    /** As {@link #DROP_REUSED}, but the later requests get the first bytes of a head first. */
+    PART_OF_A_HEAD_REUSED,
     /** A connection's first request is answered; later ones are read and never answered. */
     HOLD_REUSED,
     /** The very first request is answered; every other, on any connection, is dropped. */
@@ -49,6 +51,8 @@ public final class StaleConnectionUpstream implements AutoCloseable {
   private static final byte[] HALF_AN_ANSWER =
       "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 10\r\n\r\nhalf"
           .getBytes(StandardCharsets.ISO_8859_1);
+
+  private static final byte[] PART_OF_A_HEAD = "HTTP/1.1 2".getBytes(StandardCharsets.ISO_8859_1);
 
   private final Mode mode;
   private final ServerSocket server;
@@ -106,7 +110,7 @@ public final class StaleConnectionUpstream implements AutoCloseable {
         int overall = requests.incrementAndGet();
         boolean answer =
             switch (mode) {
-              case DROP_REUSED, CUT_REUSED, HOLD_REUSED -> onConnection == 1;
+              case DROP_REUSED, CUT_REUSED, PART_OF_A_HEAD_REUSED, HOLD_REUSED -> onConnection == 1;
               case ANSWER_ONLY_FIRST -> overall == 1;
               case DROP_ALL -> false;
             };
@@ -120,6 +124,9 @@ public final class StaleConnectionUpstream implements AutoCloseable {
         } else {
           if (mode == Mode.CUT_REUSED) {
             out.write(HALF_AN_ANSWER);
+            out.flush();
+          } else if (mode == Mode.PART_OF_A_HEAD_REUSED) {
+            out.write(PART_OF_A_HEAD);
             out.flush();
           }
           return;
