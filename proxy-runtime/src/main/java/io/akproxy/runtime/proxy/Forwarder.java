@@ -48,7 +48,7 @@ final class Forwarder {
         exchange.peer(),
         scheme,
         request.authority().toString());
-    ConnectionWatch.Attempt attempt = upstream.sending(outgoing);
+    ConnectionWatch.Attempt attempt = upstream.sending(outgoing, started);
     RequestBody body = RequestBody.relay(request, outgoing);
     outgoing
         .response()

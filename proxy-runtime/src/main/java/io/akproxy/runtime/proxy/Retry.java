@@ -10,8 +10,9 @@ import java.util.Set;
  * proxy_next_upstream error} for kept-alive connections. authentik (like any app server) closes
  * idle keep-alive connections on its own schedule, and a request sent on one it is closing fails
  * before any answer; sent again on a fresh connection it succeeds. Only when nothing can have
- * happened twice: an idempotent method, an empty body already sent in full, a connection that had
- * served an earlier exchange (a new connection that fails says authentik is in trouble, not that it
+ * happened twice: an idempotent method, an empty body already sent in full, a kept-alive
+ * connection, one that had served an earlier exchange or waited in the pool (nginx's "cached"
+ * connection; one opened for this request that fails says authentik is in trouble, not that it
  * closed an idle one), and a broken connection before any byte of an answer (not even part of a
  * status line: authentik got the request), never a timeout (authentik may still be working on it).
  */
@@ -25,8 +26,8 @@ final class Retry {
   private Retry() {}
 
   /**
-   * @param attempt the failed attempt on its connection: that connection must have served an
-   *     earlier exchange, and no byte of an answer may have arrived on it since
+   * @param attempt the failed attempt on its connection: that connection must have been kept alive
+   *     (not opened for this request), and no byte of an answer may have arrived on it since
    * @param emptyBodySent the request's whole body was empty and has been sent
    * @param failure why the attempt got no answer
    */
@@ -35,7 +36,7 @@ final class Retry {
       ConnectionWatch.Attempt attempt,
       boolean emptyBodySent,
       Throwable failure) {
-    return attempt.reused()
+    return attempt.keptAlive()
         && !attempt.answerBegun()
         && emptyBodySent
         && IDEMPOTENT.contains(method)

@@ -201,14 +201,15 @@ public final class UpstreamClient {
    * smoothed), it asks for that connection to close after this exchange, and Vert.x then never
    * returns it to the pool.
    *
+   * @param requestedNanos when the request was asked of {@link #request} ({@link System#nanoTime})
    * @return this request on its connection, as the {@link Retry} rule needs to know it
    */
-  ConnectionWatch.Attempt sending(HttpClientRequest outgoing) {
+  ConnectionWatch.Attempt sending(HttpClientRequest outgoing, long requestedNanos) {
     if (openConnections.get() > demand.peak(inFlight.get()) + maxIdle) {
       outgoing.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
     }
     ConnectionWatch watch = watched.get(outgoing.connection());
-    return watch == null ? ConnectionWatch.Attempt.UNWATCHED : watch.sending();
+    return watch == null ? ConnectionWatch.Attempt.UNWATCHED : watch.sending(requestedNanos);
   }
 
   /**

@@ -38,8 +38,12 @@ class UpstreamChurnLoadTest {
   /** authentik closes each connection silently after this many answers... */
   private static final int REQUESTS_PER_CONNECTION = 10;
 
-  /** ...and any connection idle this long. */
-  private static final Duration IDLE_CLOSE = Duration.ofMillis(250);
+  /**
+   * ...and any connection idle this long. Far shorter than authentik's own, but long enough that
+   * only an event loop stalled this long (not a busy machine) lets it close a connection the proxy
+   * opened for a request before the request is written: a close the proxy rightly does not retry.
+   */
+  private static final Duration IDLE_CLOSE = Duration.ofSeconds(1);
 
   private static Vertx vertx;
 
@@ -91,18 +95,10 @@ class UpstreamChurnLoadTest {
       assertThat(authentik.connectionsOpened())
           .as("connections authentik closed (and the proxy opened anew)")
           .isGreaterThan(REQUESTS / REQUESTS_PER_CONNECTION / 2);
-      assertThat(metric(proxy, "akproxy_upstream_retries_total"))
+      assertThat(AdminProbe.metric(proxy.adminPort(), "akproxy_upstream_retries_total"))
           .as("requests that met a closed connection and were sent again")
           .isPositive();
     }
-  }
-
-  private static long metric(ProxyFixture proxy, String name) {
-    return AdminProbe.metrics(proxy.adminPort())
-        .lines()
-        .filter(line -> line.startsWith(name + " "))
-        .mapToLong(line -> Long.parseLong(line.substring(name.length() + 1)))
-        .sum();
   }
 
   private static Upstream maxIdle(Upstream u, int maxIdle) {

@@ -53,6 +53,18 @@ public final class AdminProbe {
     return get(port, "/metrics").body();
   }
 
+  /**
+   * One series of {@code /metrics}, by its name and labels as printed ({@code
+   * akproxy_requests_total{listener="https",class="4xx"}}); 0 when it is not printed.
+   */
+  public static long metric(int port, String series) {
+    return metrics(port)
+        .lines()
+        .filter(line -> line.startsWith(series + " "))
+        .mapToLong(line -> Long.parseLong(line.substring(series.length() + 1)))
+        .sum();
+  }
+
   public static long reloadsApplied(int port) {
     return status(port).getJsonObject("reloads").getLong("applied");
   }
