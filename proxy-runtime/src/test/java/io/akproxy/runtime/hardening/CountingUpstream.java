@@ -60,7 +60,13 @@ final class CountingUpstream implements AutoCloseable {
     switch (path) {
       case "/big" -> big(response, Long.parseLong(request.getParam("mib", "64")) << 20);
       case "/slow" ->
-          vertx.setTimer(Long.parseLong(request.getParam("ms", "1000")), t -> response.end("slow"));
+          vertx.setTimer(
+              Long.parseLong(request.getParam("ms", "1000")),
+              t -> {
+                if (!response.closed()) {
+                  response.end("slow");
+                }
+              });
       default -> request.body().onSuccess(body -> response.end("ok"));
     }
   }
@@ -122,6 +128,11 @@ final class CountingUpstream implements AutoCloseable {
   /** Request heads that reached this upstream, in order. */
   List<String> requests() {
     return requests.stream().map(r -> r.method().name() + " " + r.uri()).toList();
+  }
+
+  /** Every request for {@code uri} that reached this upstream. */
+  List<HttpServerRequest> requestsTo(String uri) {
+    return requests.stream().filter(r -> r.uri().equals(uri)).toList();
   }
 
   /** The last request for {@code uri} that reached this upstream. */

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.akproxy.config.ProxyConfig;
 import io.akproxy.config.Upstream;
+import io.akproxy.runtime.support.AdminProbe;
 import io.akproxy.runtime.support.Answer;
 import io.akproxy.runtime.support.Clients;
 import io.akproxy.runtime.support.ProxyFixture;
@@ -197,7 +198,15 @@ class UpstreamTest {
       assertThat(answer.status()).isEqualTo(504);
       assertThat(answer.body())
           .isEqualTo("504 Gateway Timeout: authentik did not answer in time\n");
-      assertThat(proxy.metrics()).isNotNull();
+      assertThat(
+              AdminProbe.metric(
+                  proxy.adminPort(), "akproxy_upstream_errors_total{kind=\"timeout\"}"))
+          .as("counted as a timeout")
+          .isEqualTo(1);
+      assertThat(
+              AdminProbe.metric(
+                  proxy.adminPort(), "akproxy_requests_total{listener=\"https\",class=\"5xx\"}"))
+          .isEqualTo(1);
       assertThat(Answer.get(h2, proxy.httpsPort(), "/").status()).isEqualTo(200);
     }
   }
