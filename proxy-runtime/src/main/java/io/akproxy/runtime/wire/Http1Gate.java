@@ -252,6 +252,9 @@ public final class Http1Gate extends ChannelDuplexHandler {
         new RequestRejected(
             408, "request head not complete within " + headTimeoutMillis / 1000 + " s"),
         null);
+    // Outside a read: Vert.x flushes what a read produced only at the read's end, so without this
+    // the 408 would wait for bytes from a client that has gone silent.
+    context.fireChannelReadComplete();
   }
 
   /** Adds what arrived to what is still undecided, copying only when something is left over. */
