@@ -1,6 +1,8 @@
 package io.akproxy.runtime.proxy;
 
 import io.akproxy.config.CidrMatcher;
+import io.akproxy.config.IpAddresses;
+import io.netty.util.NetUtil;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.net.SocketAddress;
 
@@ -34,6 +36,9 @@ final class PeerResolver {
       return UNKNOWN;
     }
     int scope = host.indexOf('%');
-    return scope < 0 ? host : host.substring(0, scope);
+    String literal = scope < 0 ? host : host.substring(0, scope);
+    // Java writes ::1 as 0:0:0:0:0:0:0:1 and a dual-stack listener's IPv4 client as
+    // ::ffff:127.0.0.1; forwarded as nginx's $remote_addr is: RFC 5952 text, IPv4 as IPv4.
+    return IpAddresses.parse(literal).map(NetUtil::bytesToIpAddress).orElse(literal);
   }
 }

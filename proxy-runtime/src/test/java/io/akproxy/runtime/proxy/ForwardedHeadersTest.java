@@ -3,6 +3,7 @@ package io.akproxy.runtime.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.akproxy.config.Forwarding;
+import io.akproxy.config.Listeners;
 import io.akproxy.runtime.support.Answer;
 import io.akproxy.runtime.support.Clients;
 import io.akproxy.runtime.support.ProxyFixture;
@@ -53,17 +54,34 @@ class ForwardedHeadersTest {
 
   private static ProxyFixture proxy(Path root, List<String> trusted, boolean proxyProtocol)
       throws Exception {
+    return proxy(root, trusted, proxyProtocol, "127.0.0.1");
+  }
+
+  /** With the listeners bound to {@code bindAddress}. */
+  private static ProxyFixture proxy(
+      Path root, List<String> trusted, boolean proxyProtocol, String bindAddress) throws Exception {
     return ProxyFixture.builder(root)
         .upstream(upstream)
-        .config(c -> c.withForwarding(new Forwarding(trusted, proxyProtocol)))
+        .config(
+            c -> {
+              Listeners l = c.listeners();
+              return c.withForwarding(new Forwarding(trusted, proxyProtocol))
+                  .withListeners(new Listeners(bindAddress, l.https(), l.http(), l.admin()));
+            })
         .start();
   }
 
   /** Sends a request over TLS, after a PROXY header in the clear when one is given. */
   private static UpstreamStub.Received send(int port, byte[] proxyHeader, String request)
       throws IOException {
+    return send("127.0.0.1", port, proxyHeader, request);
+  }
+
+  /** As {@link #send(int, byte[], String)}, from the client address {@code from}. */
+  private static UpstreamStub.Received send(
+      String from, int port, byte[] proxyHeader, String request) throws IOException {
     upstream.clear();
-    try (Socket tcp = new Socket("127.0.0.1", port)) {
+    try (Socket tcp = new Socket(from, port)) {
       if (proxyHeader != null) {
         tcp.getOutputStream().write(proxyHeader);
         tcp.getOutputStream().flush();
@@ -150,6 +168,57 @@ class ForwardedHeadersTest {
               proxy.httpsPort(),
               "PROXY TCP4 203.0.113.7 10.0.0.1 56324 443\r\n".getBytes(StandardCharsets.US_ASCII),
               SPOOFING_REQUEST);
+      assertThat(received.headers("x-forwarded-for")).containsExactly("127.0.0.1");
+    }
+  }
+
+  /** Believing it would make any client a trusted proxy whose forwarded chain is kept. */
+  @Test
+  void aProxyProtocolHeaderFromAnUntrustedPeerCannotClaimATrustedAddress(@TempDir Path root)
+      throws Exception {
+    try (ProxyFixture proxy = proxy(root, List.of("10.0.0.0/8"), true)) {
+      UpstreamStub.Received received =
+          send(
+              proxy.httpsPort(),
+              "PROXY TCP4 10.9.9.9 10.0.0.1 56324 443\r\n".getBytes(StandardCharsets.US_ASCII),
+              SPOOFING_REQUEST);
+      assertThat(received.headers("x-forwarded-for")).containsExactly("127.0.0.1");
+      assertThat(received.header("x-forwarded-proto")).isEqualTo("https");
+      assertThat(received.header("forwarded")).isNull();
+    }
+  }
+
+  /** Issue 17 §2: the address as nginx's {@code $remote_addr} writes it (RFC 5952). */
+  @Test
+  void anIpv6ClientIsForwardedWithItsIpv6Address(@TempDir Path root) throws Exception {
+    try (ProxyFixture proxy = proxy(root, List.of(), false, "::1")) {
+      UpstreamStub.Received received = send("::1", proxy.httpsPort(), null, SPOOFING_REQUEST);
+      assertThat(received.headers("x-forwarded-for")).containsExactly("::1");
+      assertThat(received.header("x-forwarded-host")).isEqualTo("sso.example.com");
+    }
+  }
+
+  @Test
+  void anIpv6TrustedCidrKeepsTheChainOfAPeerInIt(@TempDir Path root) throws Exception {
+    try (ProxyFixture proxy = proxy(root, List.of("::1/128"), false, "::1")) {
+      UpstreamStub.Received received = send("::1", proxy.httpsPort(), null, SPOOFING_REQUEST);
+      assertThat(received.headers("x-forwarded-for")).containsExactly("1.1.1.1, ::1");
+      assertThat(received.header("x-forwarded-host")).isEqualTo("evil.example");
+    }
+  }
+
+  /**
+   * A dual-stack listener sees an IPv4 client as {@code ::ffff:127.0.0.1}; it is the IPv4 client
+   * all the same, for the trusted CIDRs and in the chain.
+   */
+  @Test
+  void anIpv4ClientOfADualStackListenerIsItsIpv4Address(@TempDir Path root) throws Exception {
+    try (ProxyFixture proxy = proxy(root, List.of("127.0.0.0/8"), false, "::")) {
+      UpstreamStub.Received received = send("127.0.0.1", proxy.httpsPort(), null, SPOOFING_REQUEST);
+      assertThat(received.headers("x-forwarded-for")).containsExactly("1.1.1.1, 127.0.0.1");
+    }
+    try (ProxyFixture proxy = proxy(root.resolve("untrusted"), List.of(), false, "::")) {
+      UpstreamStub.Received received = send("127.0.0.1", proxy.httpsPort(), null, SPOOFING_REQUEST);
       assertThat(received.headers("x-forwarded-for")).containsExactly("127.0.0.1");
     }
   }
