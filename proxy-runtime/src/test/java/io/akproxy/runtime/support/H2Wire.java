@@ -32,6 +32,7 @@ public final class H2Wire implements AutoCloseable {
   public static final int SETTINGS_INITIAL_WINDOW_SIZE = 0x4;
 
   public static final int FLAG_END_STREAM = 0x1;
+  public static final int PROTOCOL_ERROR = 0x1;
   public static final int REFUSED_STREAM = 0x7;
   public static final int CANCEL = 0x8;
   public static final int ENHANCE_YOUR_CALM = 0xb;
@@ -122,6 +123,27 @@ public final class H2Wire implements AutoCloseable {
     frame(HEADERS, 0x4 | 0x1, stream, headerBlock(path));
   }
 
+  /**
+   * A request on {@code stream} with exactly {@code fields} (pseudo-header fields included), in
+   * order, each name and value under 127 bytes and sent as a literal, so nothing checks or fixes
+   * them on the way; the stream ends here when {@code endStream}.
+   */
+  public synchronized void headers(int stream, List<String[]> fields, boolean endStream)
+      throws IOException {
+    ByteBuffer block = ByteBuffer.allocate(4096);
+    for (String[] field : fields) {
+      literal(block, field[0], field[1]);
+    }
+    byte[] bytes = new byte[block.position()];
+    block.flip().get(bytes);
+    frame(HEADERS, 0x4 | (endStream ? FLAG_END_STREAM : 0), stream, bytes);
+  }
+
+  /** A DATA frame on {@code stream}. */
+  public synchronized void data(int stream, byte[] data, boolean endStream) throws IOException {
+    frame(DATA, endStream ? FLAG_END_STREAM : 0, stream, data);
+  }
+
   public synchronized void reset(int stream) throws IOException {
     frame(RST_STREAM, 0, stream, ByteBuffer.allocate(4).putInt(CANCEL).array());
   }
@@ -151,8 +173,8 @@ public final class H2Wire implements AutoCloseable {
 
   private static void literal(ByteBuffer block, String name, String value) {
     block.put((byte) 0x00);
-    block.put((byte) name.length()).put(name.getBytes(StandardCharsets.US_ASCII));
-    block.put((byte) value.length()).put(value.getBytes(StandardCharsets.US_ASCII));
+    block.put((byte) name.length()).put(name.getBytes(StandardCharsets.ISO_8859_1));
+    block.put((byte) value.length()).put(value.getBytes(StandardCharsets.ISO_8859_1));
   }
 
   private void frame(int type, int flags, int stream, byte[] payload) throws IOException {
