@@ -6,6 +6,8 @@ import io.akproxy.testkit.authentik.AuthentikStub;
 import io.akproxy.testkit.kube.SimulatedCluster;
 import io.akproxy.testkit.pki.Certificates;
 import io.akproxy.testkit.pki.Issued;
+import io.akproxy.testkit.time.Scheduler;
+import io.akproxy.testkit.time.SkippableTime;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
@@ -31,16 +33,19 @@ public final class LocalCluster implements AutoCloseable {
   static final String CRD_RESOURCE = "META-INF/fabric8/authentikproxies.akproxy.io-v1.yml";
 
   private final String namespace;
+  private final SkippableTime time = new SkippableTime("local-cluster-time");
   private final LocalKubelet kubelet;
   private final SimulatedCluster cluster;
   private final AuthentikStub authentik;
   private final AkproxyOperator operator;
 
-  private LocalCluster(String namespace, Path work, Path runtimeJar, Duration kubeletSync) {
+  private LocalCluster(
+      String namespace, Path work, Path runtimeJar, Scheduler kubeletClock, Duration kubeletSync) {
     this.namespace = namespace;
-    this.kubelet = new LocalKubelet(work.resolve("pods"), runtimeJar, kubeletSync);
+    this.kubelet = new LocalKubelet(work.resolve("pods"), runtimeJar, kubeletClock, kubeletSync);
     this.cluster =
         SimulatedCluster.builder()
+            .scheduler(time)
             .crdResource(CRD_RESOURCE)
             .namespace(namespace)
             .kubelet(kubelet)
@@ -56,13 +61,23 @@ public final class LocalCluster implements AutoCloseable {
    * Starts the API server, authentik's stand-in, the node and the operator watching {@code
    * namespace}.
    *
+   * @param kubeletClock what the node's periodic pod syncs are timed on (real time, or a test's
+   *     ManualClock that says when the next one comes)
    * @param kubeletSync the node's periodic pod sync
    */
   public static LocalCluster start(
-      String namespace, Path work, Path runtimeJar, Duration kubeletSync) {
-    LocalCluster cluster = new LocalCluster(namespace, work, runtimeJar, kubeletSync);
+      String namespace, Path work, Path runtimeJar, Scheduler kubeletClock, Duration kubeletSync) {
+    LocalCluster cluster = new LocalCluster(namespace, work, runtimeJar, kubeletClock, kubeletSync);
     cluster.operator.start();
     return cluster;
+  }
+
+  /**
+   * The API server's time jumps {@code duration} forward (what the Deployment controller's progress
+   * deadline is measured on), without waiting; the operator and the pods keep real time.
+   */
+  public void skipTime(Duration duration) {
+    time.skip(duration);
   }
 
   /** A client for the story (as a user's kubectl would act). */
@@ -165,5 +180,6 @@ public final class LocalCluster implements AutoCloseable {
     kubelet.close();
     authentik.close();
     cluster.close();
+    time.close();
   }
 }

@@ -49,7 +49,11 @@ import java.util.concurrent.Executor;
  */
 public final class LocalPod implements AutoCloseable {
 
+  /** How soon a failed sync is tried again. */
+  private static final Duration RETRY = Duration.ofSeconds(1);
+
   private final PodHandle handle;
+  private final LocalKubelet node;
   private final KubernetesClient client;
   private final Path root;
   private final Path runtimeJar;
@@ -65,12 +69,14 @@ public final class LocalPod implements AutoCloseable {
   private volatile String lastError;
   private volatile Boolean reportedReady;
   private volatile int restarts;
+  private boolean pullingBackOff;
   private volatile boolean closed;
   private PodSync sync;
   private Scheduler.Task probe;
 
   LocalPod(
       PodHandle handle,
+      LocalKubelet node,
       KubernetesClient client,
       Path root,
       Path runtimeJar,
@@ -78,6 +84,7 @@ public final class LocalPod implements AutoCloseable {
       Scheduler scheduler,
       Executor stopper) {
     this.handle = handle;
+    this.node = node;
     this.client = client;
     this.root = root;
     this.runtimeJar = runtimeJar;
@@ -93,11 +100,15 @@ public final class LocalPod implements AutoCloseable {
     }
   }
 
-  /** Starts syncing: at once, then every {@code period} unless the Pod object changes first. */
-  synchronized void start(Duration period) {
+  /**
+   * Starts syncing: at once, then every {@code period} on {@code periodic}'s clock unless the Pod
+   * object changes first. A failed sync (a volume whose source does not exist yet, a container that
+   * exited) is retried a second later in real time, as the kubelet's pod worker backs off.
+   */
+  synchronized void start(Scheduler periodic, Duration period) {
     sync =
         PodSync.start(
-            scheduler,
+            periodic,
             period,
             0,
             new java.util.Random(),
@@ -111,6 +122,9 @@ public final class LocalPod implements AutoCloseable {
               @Override
               public void failed(PodSync.Reason reason, Exception error) {
                 lastError = error.getMessage();
+                if (!closed) {
+                  scheduler.schedule(RETRY, LocalPod.this::podChanged);
+                }
               }
             });
   }
@@ -205,6 +219,15 @@ public final class LocalPod implements AutoCloseable {
           .project(files.get(), modeOf(volume));
     }
     RuntimeProcess current = runtime;
+    if (current == null && node.neverPulls(container.getImage())) {
+      if (!pullingBackOff) {
+        // Reported once; the image never comes, so there is nothing to retry.
+        handle.markWaiting(
+            "ImagePullBackOff", "Back-off pulling image \"" + container.getImage() + "\"");
+        pullingBackOff = true;
+      }
+      return;
+    }
     if (current == null) {
       if (!missing.isEmpty()) {
         // A pod cannot start while a volume is missing; a running one keeps what it has.
@@ -346,7 +369,10 @@ public final class LocalPod implements AutoCloseable {
       if (secret.getData() != null) {
         secret.getData().forEach((key, value) -> files.put(key, Base64.getDecoder().decode(value)));
       }
-      return Optional.of(selected(files, volume.getSecret().getItems()));
+      return Optional.of(
+          selected(
+              node.delivered(volume.getSecret().getSecretName(), files),
+              volume.getSecret().getItems()));
     }
     return Optional.empty();
   }

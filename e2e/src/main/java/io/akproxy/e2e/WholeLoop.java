@@ -7,6 +7,7 @@ import io.akproxy.testkit.authentik.Received;
 import io.akproxy.testkit.pki.Certificates;
 import io.akproxy.testkit.pki.Issued;
 import io.akproxy.testkit.runtime.RuntimeProcess;
+import io.akproxy.testkit.time.Scheduler;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -69,6 +70,7 @@ public final class WholeLoop implements AutoCloseable {
   }
 
   private final Path work;
+  private final Scheduler kubeletClock = Scheduler.system("kubelet-sync");
   private final LocalCluster cluster;
   private final KubernetesClient client;
   private final AuthentikStub authentik;
@@ -81,7 +83,7 @@ public final class WholeLoop implements AutoCloseable {
 
   private WholeLoop(Path work, Path runtimeJar) {
     this.work = work;
-    this.cluster = LocalCluster.start(NAMESPACE, work, runtimeJar, KUBELET_SYNC);
+    this.cluster = LocalCluster.start(NAMESPACE, work, runtimeJar, kubeletClock, KUBELET_SYNC);
     this.client = cluster.client();
     this.authentik = cluster.authentik();
     this.kubeconfig = cluster.writeKubeconfig(work.resolve("kubeconfig"));
@@ -666,5 +668,6 @@ public final class WholeLoop implements AutoCloseable {
   @Override
   public void close() {
     cluster.close();
+    kubeletClock.close();
   }
 }

@@ -7,6 +7,7 @@ import io.akproxy.testkit.pki.Certificates;
 import io.akproxy.testkit.pki.Issued;
 import io.akproxy.testkit.runtime.RuntimeProcess;
 import io.akproxy.testkit.time.Await;
+import io.akproxy.testkit.time.Scheduler;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -41,6 +42,7 @@ class KubectlIT {
   private static final Duration PATIENCE = Duration.ofSeconds(90);
 
   @TempDir static Path work;
+  private static final Scheduler kubeletClock = Scheduler.system("kubelet-sync");
   private static LocalCluster cluster;
   private static Kubectl kubectl;
   private static Issued certificate;
@@ -50,7 +52,8 @@ class KubectlIT {
 
   @BeforeAll
   static void start() throws Exception {
-    cluster = LocalCluster.start(NS, work, RuntimeProcess.jar(), WholeLoop.KUBELET_SYNC);
+    cluster =
+        LocalCluster.start(NS, work, RuntimeProcess.jar(), kubeletClock, WholeLoop.KUBELET_SYNC);
     Path kubeconfig = cluster.writeKubeconfig(work.resolve("kubeconfig"));
     kubectl =
         Kubectl.find(kubeconfig)
@@ -64,6 +67,7 @@ class KubectlIT {
       watch.destroy();
     }
     cluster.close();
+    kubeletClock.close();
   }
 
   @Test
