@@ -1,8 +1,10 @@
 package io.akproxy.e2e;
 
 import io.akproxy.testkit.runtime.RuntimeProcess;
+import io.akproxy.testkit.time.ManualClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
@@ -64,6 +66,28 @@ public final class Demo {
     stopped.await();
   }
 
+  /**
+   * From now on the node's periodic syncs come in real time (every 60 s), as a real kubelet's: the
+   * story moved that clock by hand only to show "the next periodic sync" without waiting for it.
+   */
+  private static void followRealTime(ManualClock clock) {
+    Thread ticker =
+        new Thread(
+            () -> {
+              while (true) {
+                try {
+                  Thread.sleep(1000);
+                } catch (InterruptedException e) {
+                  return;
+                }
+                clock.advance(Duration.ofSeconds(1));
+              }
+            },
+            "kubelet-clock");
+    ticker.setDaemon(true);
+    ticker.start();
+  }
+
   /** Tells the story; stops at the first step that did not fully happen. */
   private static boolean run(WholeLoop loop, Story story, boolean check) throws Exception {
     for (WholeLoop.Step step : loop.steps()) {
@@ -71,6 +95,7 @@ public final class Demo {
         story.title("Try it yourself");
         loop.tryItYourself().forEach(line -> story.say("  " + line));
         if (!check) {
+          followRealTime(loop.kubeletClock());
           return true;
         }
       }

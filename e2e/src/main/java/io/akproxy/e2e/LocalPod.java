@@ -236,6 +236,7 @@ public final class LocalPod implements AutoCloseable {
         throw new IllegalStateException(message);
       }
       runtime = startContainer();
+      watchExit(runtime);
       handle.markRunningNotReady();
       reportedReady = false;
       scheduleProbe(initialDelay());
@@ -254,6 +255,19 @@ public final class LocalPod implements AutoCloseable {
   }
 
   /**
+   * A container that exits makes the kubelet sync its pod at once (its pod lifecycle event), not at
+   * the next periodic sync; a container the kubelet itself stopped to replace does not.
+   */
+  private void watchExit(RuntimeProcess process) {
+    process.onExit(
+        () -> {
+          if (!closed && runtime == process) {
+            podChanged();
+          }
+        });
+  }
+
+  /**
    * Whether the Pod object's image differs from the running container's; if so, the container spec
    * to start next carries the new image (nothing else of a Pod's spec can change).
    */
@@ -269,6 +283,7 @@ public final class LocalPod implements AutoCloseable {
 
   private void restartContainer() throws IOException {
     runtime = startContainer();
+    watchExit(runtime);
     restarts++;
     handle.markRestarted();
     reportedReady = false;

@@ -2,12 +2,15 @@ package io.akproxy.e2e;
 
 import io.akproxy.operator.api.AuthentikProxy;
 import io.akproxy.operator.api.AuthentikProxySpec;
+import io.akproxy.operator.model.PodRefresh;
 import io.akproxy.testkit.authentik.AuthentikStub;
 import io.akproxy.testkit.authentik.Received;
+import io.akproxy.testkit.kubelet.PodSync;
 import io.akproxy.testkit.pki.Certificates;
 import io.akproxy.testkit.pki.Issued;
 import io.akproxy.testkit.runtime.RuntimeProcess;
-import io.akproxy.testkit.time.Scheduler;
+import io.akproxy.testkit.time.Await;
+import io.akproxy.testkit.time.ManualClock;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -51,14 +54,16 @@ public final class WholeLoop implements AutoCloseable {
   static final Duration STEP_TIMEOUT = Duration.ofSeconds(90);
 
   /**
-   * The node's periodic pod sync. A real kubelet syncs every 60–90 s unless the Pod object changes;
-   * until the operator annotates its Pods after a change (issue 12), the node syncs every second so
-   * the story does not wait a minute per change.
+   * The node's periodic pod sync, the real kubelet's 60 s. Between those syncs only a change of the
+   * Pod object (the operator's annotation) delivers a changed ConfigMap or Secret; the story moves
+   * the node's clock by hand ({@link #kubeletClock}) to show "the next periodic sync".
    */
-  static final Duration KUBELET_SYNC = Duration.ofSeconds(1);
+  static final Duration KUBELET_SYNC = PodSync.DEFAULT_PERIOD;
 
   private static final Pattern READY_CONDITION =
       Pattern.compile("Status:\\s+True\\s*\\n\\s*Type:\\s+Ready\\b");
+  private static final Pattern CONFIG_APPLIED_CONDITION =
+      Pattern.compile("Status:\\s+True\\s*\\n\\s*Type:\\s+ConfigApplied\\b");
 
   /** One step of the story. */
   public record Step(String title, boolean endsTheDemo, Action action) {}
@@ -70,7 +75,10 @@ public final class WholeLoop implements AutoCloseable {
   }
 
   private final Path work;
-  private final Scheduler kubeletClock = Scheduler.system("kubelet-sync");
+
+  /** When the node's periodic syncs come: only when the story (or the demo's ticker) says. */
+  private final ManualClock kubeletClock = ManualClock.startingNow();
+
   private final LocalCluster cluster;
   private final KubernetesClient client;
   private final AuthentikStub authentik;
@@ -107,10 +115,22 @@ public final class WholeLoop implements AutoCloseable {
         new Step("trustedProxyCIDRs changed in the resource apply live", false, this::trustedCidrs),
         new Step("A Secret whose key does not match is kept out", false, this::badSecret),
         new Step(
+            "A pair the node delivers broken is refused; the last good certificate keeps serving",
+            false,
+            this::brokenDelivery),
+        new Step(
             "A rotated certificate is served without a restart or a failed request",
             false,
             this::rotate),
+        new Step(
+            "A node that ignores Pod updates delivers at its periodic sync; status says so meanwhile",
+            false,
+            this::laggingNode),
         new Step("A pod-level change replaces the pod", false, this::rollout),
+        new Step(
+            "A rollout that cannot finish is reported stuck while the old pod keeps serving",
+            false,
+            this::stuckRollout),
         new Step(
             "Deleting the resource removes its children and stops the proxy", true, this::delete));
   }
@@ -121,6 +141,11 @@ public final class WholeLoop implements AutoCloseable {
 
   public Path kubeconfig() {
     return kubeconfig;
+  }
+
+  /** The clock of the node's periodic syncs; the demo lets it follow real time after the story. */
+  public ManualClock kubeletClock() {
+    return kubeletClock;
   }
 
   public Optional<Kubectl> kubectl() {
@@ -223,6 +248,13 @@ public final class WholeLoop implements AutoCloseable {
             + desired,
         desired != null && desired.equals(loaded),
         loaded);
+    story.await(
+        "ConfigApplied=True: the operator read the pod's /status, it serves that config and"
+            + " certificate "
+            + first.serialHex(),
+        STEP_TIMEOUT,
+        () -> configApplied(first));
+    story.say("  " + podsSummary());
     showResource(story);
   }
 
@@ -295,6 +327,8 @@ public final class WholeLoop implements AutoCloseable {
   private void trustedCidrs(Story story) throws IOException {
     ProxyClient browser = browser();
     String peer = browser.get("/", Map.of()).clientAddress();
+    String before = current().getStatus().configHash;
+    Instant changed = Instant.now();
     editSpec(spec -> spec.trustedProxyCIDRs = List.of("127.0.0.0/8"));
     story.say(
         "$ kubectl patch akp "
@@ -308,6 +342,7 @@ public final class WholeLoop implements AutoCloseable {
           browser.get("/", Map.of("X-Forwarded-For", "203.0.113.66"));
           return chain.equals(authentik.last().header("x-forwarded-for"));
         });
+    propagated(story, changed, () -> !before.equals(current().getStatus().configHash));
     checkSamePod(story);
   }
 
@@ -387,8 +422,10 @@ public final class WholeLoop implements AutoCloseable {
             },
             "rotation-load");
     load.start();
+    Instant changed;
     try {
       story.await("requests flowing before the rotation", STEP_TIMEOUT, () -> sent.get() >= 5);
+      changed = Instant.now();
       client.secrets().inNamespace(NAMESPACE).resource(tlsSecret(next)).update();
       story.say(
           "Rotating the certificate through the API while a client keeps sending: Secret "
@@ -417,7 +454,116 @@ public final class WholeLoop implements AutoCloseable {
         "status.certificate.serial is " + next.serialHex(),
         STEP_TIMEOUT,
         () -> next.serialHex().equals(current().getStatus().certificate.serial));
+    propagated(story, changed, () -> configApplied(next));
     story.await("Ready again", STEP_TIMEOUT, this::isReady);
+    checkSamePod(story);
+  }
+
+  private void brokenDelivery(Story story) throws IOException {
+    Issued next = Certificates.forHosts(HOST).issue();
+    Issued stranger = Certificates.forHosts(HOST).issue();
+    String copy = NAME + "-proxy-tls";
+    cluster
+        .kubelet()
+        .deliverSecret(
+            copy,
+            files -> {
+              Map<String, byte[]> broken = new java.util.TreeMap<>(files);
+              broken.put("tls.key", stranger.keyPem().getBytes(StandardCharsets.US_ASCII));
+              return broken;
+            });
+    trusted.add(next);
+    client.secrets().inNamespace(NAMESPACE).resource(tlsSecret(next)).update();
+    story.say(
+        "Secret "
+            + TLS_SECRET
+            + " now holds a good pair, serial "
+            + next.serialHex()
+            + "; the node writes a foreign tls.key beside its tls.crt into the pod's volume");
+    LocalPod pod = pod();
+    AtomicReference<RuntimeStatus> refused = new AtomicReference<>();
+    story.await(
+        "the runtime refused the pair it was given: /status lastReload failed, with its error",
+        STEP_TIMEOUT,
+        () -> {
+          RuntimeStatus status = RuntimeStatus.of(pod.runtime().orElseThrow());
+          refused.set(status);
+          return status.lastReloadFailed() && status.lastReloadError() != null;
+        });
+    String error = refused.get().lastReloadError();
+    story.say("  lastReload.error: " + error);
+    story.await(
+        "ConfigApplied=False, reason ReloadFailed, carrying the runtime's message",
+        STEP_TIMEOUT,
+        () ->
+            condition("ConfigApplied")
+                .filter(
+                    c ->
+                        "False".equals(c.getStatus())
+                            && "ReloadFailed".equals(c.getReason())
+                            && c.getMessage().contains(error))
+                .isPresent());
+    condition("ConfigApplied").ifPresent(c -> story.say("  message: " + c.getMessage()));
+    String serial = browser().get("/", Map.of()).certificateSerial();
+    story.check(
+        "the last good certificate (" + served.serialHex() + ") keeps serving",
+        served.serialHex().equals(serial),
+        serial);
+    cluster.kubelet().deliverSecret(copy, null);
+    story.say(
+        "The node is mended; its next periodic sync (60 s later: the story moves the node's clock)"
+            + " delivers the pair the API holds");
+    kubeletClock.advance(KUBELET_SYNC);
+    story.await(
+        "the new certificate " + next.serialHex() + " is served",
+        STEP_TIMEOUT,
+        () -> next.serialHex().equals(browser().get("/", Map.of()).certificateSerial()));
+    served = next;
+    story.await("ConfigApplied=True again", STEP_TIMEOUT, () -> configApplied(next));
+    checkSamePod(story);
+  }
+
+  private void laggingNode(Story story) throws IOException {
+    LocalPod pod = pod();
+    String annotationBefore = podAnnotation(pod.name());
+    cluster.kubelet().honourPodUpdates(false);
+    try {
+      Issued next = Certificates.forHosts(HOST).issue();
+      trusted.add(next);
+      client.secrets().inNamespace(NAMESPACE).resource(tlsSecret(next)).update();
+      story.say(
+          "This node syncs a pod only every 60 s, whatever happens to the Pod object. Secret "
+              + TLS_SECRET
+              + " now holds serial "
+              + next.serialHex());
+      story.await(
+          "the operator annotated pod " + pod.name() + " (akproxy.io/config-hash changed)",
+          STEP_TIMEOUT,
+          () -> !java.util.Objects.equals(annotationBefore, podAnnotation(pod.name())));
+      story.await(
+          "ConfigApplied=False, reason Propagating, while the pod serves the old certificate",
+          STEP_TIMEOUT,
+          () ->
+              condition("ConfigApplied")
+                  .filter(c -> "False".equals(c.getStatus()) && "Propagating".equals(c.getReason()))
+                  .isPresent());
+      condition("ConfigApplied").ifPresent(c -> story.say("  message: " + c.getMessage()));
+      String serial = browser().get("/", Map.of()).certificateSerial();
+      story.check(
+          "the pod still serves " + served.serialHex() + ": the node ignored the Pod update",
+          served.serialHex().equals(serial),
+          serial);
+      story.say("60 s later, the node's periodic sync (the story moves the node's clock)");
+      kubeletClock.advance(KUBELET_SYNC);
+      story.await(
+          "the new certificate " + next.serialHex() + " is served",
+          STEP_TIMEOUT,
+          () -> next.serialHex().equals(browser().get("/", Map.of()).certificateSerial()));
+      served = next;
+      story.await("ConfigApplied=True", STEP_TIMEOUT, () -> configApplied(next));
+    } finally {
+      cluster.kubelet().honourPodUpdates(true);
+    }
     checkSamePod(story);
   }
 
@@ -453,7 +599,81 @@ public final class WholeLoop implements AutoCloseable {
         response.status() + " " + response.certificateSerial());
   }
 
+  private void stuckRollout(Story story) throws IOException {
+    String missing = "ghcr.io/akproxy/akproxy-runtime:does-not-exist";
+    cluster.kubelet().imagesThatNeverPull(missing::equals);
+    editSpec(spec -> spec.image = missing);
+    story.say(
+        "$ kubectl patch akp "
+            + NAME
+            + " --type merge -p '{\"spec\":{\"image\":\""
+            + missing
+            + "\"}}'");
+    story.await(
+        "the Deployment controller created a new pod; it waits in ImagePullBackOff",
+        STEP_TIMEOUT,
+        () ->
+            client.pods().inNamespace(NAMESPACE).list().getItems().stream()
+                .anyMatch(
+                    p ->
+                        p.getStatus() != null
+                            && p.getStatus().getContainerStatuses() != null
+                            && p.getStatus().getContainerStatuses().stream()
+                                .anyMatch(
+                                    c ->
+                                        c.getState().getWaiting() != null
+                                            && "ImagePullBackOff"
+                                                .equals(c.getState().getWaiting().getReason()))));
+    story.await(
+        "meanwhile: Available=False, reason RolloutInProgress",
+        STEP_TIMEOUT,
+        () -> hasCondition("Available", "False", "RolloutInProgress"));
+    Integer deadline =
+        client
+            .apps()
+            .deployments()
+            .inNamespace(NAMESPACE)
+            .withName(NAME + "-proxy")
+            .get()
+            .getSpec()
+            .getProgressDeadlineSeconds();
+    Duration skip = Duration.ofSeconds((deadline == null ? 600 : deadline) + 1);
+    story.say(
+        skip.toMinutes()
+            + " minutes later (the API server's clock skips past the Deployment's"
+            + " progressDeadlineSeconds)");
+    cluster.skipTime(skip);
+    story.await(
+        "Available=False, reason RolloutStuck (the Deployment says ProgressDeadlineExceeded)",
+        STEP_TIMEOUT,
+        () -> hasCondition("Available", "False", "RolloutStuck"));
+    story.await(
+        "Ready=False and Stalled=True: GitOps tools see a change that is not live",
+        STEP_TIMEOUT,
+        () -> hasCondition("Ready", "False", null) && hasCondition("Stalled", "True", null));
+    condition("Ready")
+        .ifPresent(c -> story.say("  Ready: " + c.getReason() + ": " + c.getMessage()));
+    ProxyClient.Response response = browser().get("/", Map.of());
+    story.check(
+        "the old pod " + podName + " keeps serving (" + response.status() + ")",
+        response.status() == 200
+            && cluster.kubelet().find(podName).flatMap(LocalPod::runtime).isPresent(),
+        response.status());
+    editSpec(spec -> spec.image = null);
+    story.say("$ kubectl patch akp " + NAME + " --type merge -p '{\"spec\":{\"image\":null}}'");
+    story.await(
+        "the waiting pod is gone, Ready again, ConfigApplied=True",
+        STEP_TIMEOUT,
+        () -> cluster.kubelet().pods().size() == 1 && isReady() && configApplied(served));
+    cluster.kubelet().imagesThatNeverPull(image -> false);
+    checkSamePod(story);
+  }
+
   private void delete(Story story) {
+    story.check(
+        "at the end of the story: ConfigApplied=True, the pods serve what status says",
+        configApplied(served),
+        condition("ConfigApplied").map(Condition::getMessage).orElse("no ConfigApplied"));
     RuntimeProcess runtime = pod().runtime().orElseThrow();
     client.resources(AuthentikProxy.class).inNamespace(NAMESPACE).withName(NAME).delete();
     story.say("$ kubectl delete akp " + NAME + " -n " + NAMESPACE);
@@ -535,6 +755,10 @@ public final class WholeLoop implements AutoCloseable {
         "kubectl describe akp shows the Ready condition True",
         describe.exit() == 0 && READY_CONDITION.matcher(describe.out()).find(),
         describe.err());
+    story.check(
+        "kubectl describe akp shows ConfigApplied True",
+        describe.exit() == 0 && CONFIG_APPLIED_CONDITION.matcher(describe.out()).find(),
+        describe.err());
   }
 
   /** The cell of {@code column} in the row of {@code name} of a kubectl table. */
@@ -609,6 +833,85 @@ public final class WholeLoop implements AutoCloseable {
 
   private AuthentikProxy current() {
     return client.resources(AuthentikProxy.class).inNamespace(NAMESPACE).withName(NAME).get();
+  }
+
+  /**
+   * ConfigApplied=True for the current desired state, which serves {@code certificate}: the
+   * operator read every Ready pod's /status.
+   */
+  private boolean configApplied(Issued certificate) {
+    AuthentikProxy proxy = current();
+    return proxy != null
+        && proxy.getStatus() != null
+        && proxy.getStatus().certificate != null
+        && certificate.serialHex().equals(proxy.getStatus().certificate.serial)
+        && hasCondition("ConfigApplied", "True", null);
+  }
+
+  /**
+   * Waits for ConfigApplied=True with {@code desired}, and says how long it took since a change.
+   */
+  private void propagated(Story story, Instant changed, Await.Condition desired) {
+    story.await(
+        "ConfigApplied=True: every Ready pod serves the change",
+        STEP_TIMEOUT,
+        () -> desired.holds() && hasCondition("ConfigApplied", "True", null));
+    LocalPod pod = pod();
+    story.say(
+        "  propagation: "
+            + Duration.between(changed, Instant.now()).toMillis()
+            + " ms from the change to ConfigApplied=True; the operator annotated pod "
+            + pod.name()
+            + " ("
+            + PodRefresh.ANNOTATION
+            + ": "
+            + abbreviated(podAnnotation(pod.name()))
+            + "), so the node synced it at once instead of at its next periodic sync (60 s)");
+    story.say("  " + podsSummary());
+  }
+
+  private String podAnnotation(String pod) {
+    var object = client.pods().inNamespace(NAMESPACE).withName(pod).get();
+    return object == null || object.getMetadata().getAnnotations() == null
+        ? null
+        : object.getMetadata().getAnnotations().get(PodRefresh.ANNOTATION);
+  }
+
+  /** status.pods, as a line: counts and what each pod serves. */
+  private String podsSummary() {
+    var status = current().getStatus();
+    if (status == null || status.pods == null) {
+      return "status.pods: (none)";
+    }
+    StringBuilder line =
+        new StringBuilder(
+            "status.pods: "
+                + status.pods.total
+                + " total, "
+                + status.pods.ready
+                + " ready, "
+                + status.pods.current
+                + " current");
+    for (var pod : status.pods.items) {
+      line.append("; ")
+          .append(pod.name)
+          .append(" serves ")
+          .append(abbreviated(pod.configHash))
+          .append(" / ")
+          .append(pod.certificateSerial);
+    }
+    return line.toString();
+  }
+
+  private static String abbreviated(String hash) {
+    return hash == null || hash.length() < 19 ? String.valueOf(hash) : hash.substring(0, 19) + "…";
+  }
+
+  private boolean hasCondition(String type, String status, String reason) {
+    return condition(type)
+        .filter(
+            c -> status.equals(c.getStatus()) && (reason == null || reason.equals(c.getReason())))
+        .isPresent();
   }
 
   private boolean isReady() {

@@ -224,6 +224,13 @@ public final class RuntimeProcess implements Closeable {
     return process.pid();
   }
 
+  /**
+   * Runs {@code action} once the process has exited, however it ends (a container's exit event).
+   */
+  public void onExit(Runnable action) {
+    process.onExit().thenRun(action);
+  }
+
   /** SIGTERM, as the kubelet sends, then the exit code once it drained (SIGKILL after grace). */
   public int stop(Duration grace) {
     process.destroy();
