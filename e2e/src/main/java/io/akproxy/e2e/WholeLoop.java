@@ -513,6 +513,12 @@ public final class WholeLoop implements AutoCloseable {
     story.say(
         "The node is mended; its next periodic sync (60 s later: the story moves the node's clock)"
             + " delivers the pair the API holds");
+    servedAfterPeriodicSync(story, next);
+    checkSamePod(story);
+  }
+
+  /** The node's next periodic sync (its clock moved 60 s) delivers {@code next}; status follows. */
+  private void servedAfterPeriodicSync(Story story, Issued next) {
     kubeletClock.advance(KUBELET_SYNC);
     story.await(
         "the new certificate " + next.serialHex() + " is served",
@@ -520,7 +526,6 @@ public final class WholeLoop implements AutoCloseable {
         () -> next.serialHex().equals(browser().get("/", Map.of()).certificateSerial()));
     served = next;
     story.await("ConfigApplied=True again", STEP_TIMEOUT, () -> configApplied(next));
-    checkSamePod(story);
   }
 
   private void laggingNode(Story story) throws IOException {
@@ -543,10 +548,7 @@ public final class WholeLoop implements AutoCloseable {
       story.await(
           "ConfigApplied=False, reason Propagating, while the pod serves the old certificate",
           STEP_TIMEOUT,
-          () ->
-              condition("ConfigApplied")
-                  .filter(c -> "False".equals(c.getStatus()) && "Propagating".equals(c.getReason()))
-                  .isPresent());
+          () -> hasCondition("ConfigApplied", "False", "Propagating"));
       condition("ConfigApplied").ifPresent(c -> story.say("  message: " + c.getMessage()));
       String serial = browser().get("/", Map.of()).certificateSerial();
       story.check(
@@ -554,13 +556,7 @@ public final class WholeLoop implements AutoCloseable {
           served.serialHex().equals(serial),
           serial);
       story.say("60 s later, the node's periodic sync (the story moves the node's clock)");
-      kubeletClock.advance(KUBELET_SYNC);
-      story.await(
-          "the new certificate " + next.serialHex() + " is served",
-          STEP_TIMEOUT,
-          () -> next.serialHex().equals(browser().get("/", Map.of()).certificateSerial()));
-      served = next;
-      story.await("ConfigApplied=True", STEP_TIMEOUT, () -> configApplied(next));
+      servedAfterPeriodicSync(story, next);
     } finally {
       cluster.kubelet().honourPodUpdates(true);
     }

@@ -122,6 +122,14 @@ class KubectlIT {
     ready = true;
   }
 
+  /** {@code kubectl patch akp sso --type merge -p <patch> <more...>}. */
+  private static void mergePatch(String patch, String... more) {
+    List<String> args =
+        new java.util.ArrayList<>(List.of("patch", "akp", "sso", "--type", "merge", "-p", patch));
+    args.addAll(List.of(more));
+    kubectl.run(args.toArray(String[]::new)).requireSuccess();
+  }
+
   @BeforeEach
   void onlyOnceReady(TestInfo test) {
     if (!test.getTestMethod().orElseThrow().getName().startsWith("applyAndWait")) {
@@ -192,16 +200,7 @@ class KubectlIT {
     String peer = browser.get("/", Map.of()).clientAddress();
     assertThat(cluster.authentik().last().header("x-forwarded-for")).isEqualTo(peer);
 
-    kubectl
-        .run(
-            "patch",
-            "akp",
-            "sso",
-            "--type",
-            "merge",
-            "-p",
-            "{\"spec\":{\"trustedProxyCIDRs\":[\"127.0.0.0/8\"]}}")
-        .requireSuccess();
+    mergePatch("{\"spec\":{\"trustedProxyCIDRs\":[\"127.0.0.0/8\"]}}");
 
     Await.until(
         "authentik receives the client's chain",
@@ -255,17 +254,7 @@ class KubectlIT {
     String[] specOnly = {"get", "akp", "sso", "-o", "jsonpath={.metadata.generation} {.spec}"};
     String before = kubectl.run(specOnly).requireSuccess().out();
 
-    kubectl
-        .run(
-            "patch",
-            "akp",
-            "sso",
-            "--type",
-            "merge",
-            "-p",
-            "{\"spec\":{\"replicas\":3}}",
-            "--dry-run=server")
-        .requireSuccess();
+    mergePatch("{\"spec\":{\"replicas\":3}}", "--dry-run=server");
     assertThat(kubectl.run(specOnly).requireSuccess().out()).isEqualTo(before);
 
     assertThat(
