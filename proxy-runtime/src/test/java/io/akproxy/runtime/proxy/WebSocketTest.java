@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.akproxy.config.Limits;
 import io.akproxy.config.Upstream;
+import io.akproxy.config.WebSocketSettings;
 import io.akproxy.runtime.support.Answer;
 import io.akproxy.runtime.support.Clients;
 import io.akproxy.runtime.support.ProxyFixture;
@@ -232,7 +233,45 @@ class WebSocketTest {
   }
 
   @Test
-  void theTunnelIdleTimeoutComesFromTheConfiguration() {
+  void theTunnelIdleTimeoutDefaultsToAnHour() {
     assertThat(proxy.runtime().current().webSocketIdleMillis()).isEqualTo(3_600_000L);
+  }
+
+  /**
+   * A configured websocket.idleTimeoutSeconds reaches the tunnel: a silent one is closed by the
+   * proxy (at the shortest value allowed, just above the outposts' 10 s HELLO), where the default
+   * hour would have kept it.
+   */
+  @Test
+  void aSilentTunnelIsClosedAtTheConfiguredIdleTimeout(@TempDir Path other) throws Exception {
+    int idleSeconds = WebSocketSettings.OUTPOST_HELLO_SECONDS + 1;
+    try (ProxyFixture configured =
+        ProxyFixture.builder(other)
+            .upstream(upstream)
+            .config(
+                c ->
+                    c.withWebsocket(
+                        new WebSocketSettings(
+                            idleSeconds,
+                            c.websocket().maxFrameBytes(),
+                            c.websocket().maxMessageBytes())))
+            .start()) {
+      WebSocket ws =
+          client
+              .connect(
+                  new WebSocketConnectOptions()
+                      .setHost("localhost")
+                      .setPort(configured.httpsPort())
+                      .setURI("/ws/client/"))
+              .await(10, TimeUnit.SECONDS);
+      assertThat(echo(ws, "still there")).isEqualTo("still there");
+      Promise<Void> closed = Promise.promise();
+      ws.closeHandler(closed::tryComplete);
+
+      closed.future().await(idleSeconds + 30L, TimeUnit.SECONDS);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> configured.metrics().webSocketSessions() == 0);
+    }
   }
 }
