@@ -29,6 +29,19 @@ import java.util.Map;
     message =
         "proxyProtocol needs trustedProxyCIDRs: a PROXY header is only believed from a"
             + " trusted peer")
+// The autoscaler computes CPU use as a share of the pods' CPU request; without one it can never
+// scale (FailedGetResourceMetric). Left out, resources default to a 100m request; a CPU limit
+// alone is copied into the request by the API server.
+@ValidationRule(
+    value =
+        "!has(self.autoscaling) || !has(self.resources)"
+            + " || ((!has(self.resources.requests) || size(self.resources.requests) == 0)"
+            + " && (!has(self.resources.limits) || size(self.resources.limits) == 0))"
+            + " || (has(self.resources.requests) && 'cpu' in self.resources.requests)"
+            + " || (has(self.resources.limits) && 'cpu' in self.resources.limits)",
+    message =
+        "autoscaling scales on CPU use relative to the pods' CPU request: set"
+            + " resources.requests.cpu, or leave resources out (default request 100m)")
 public class AuthentikProxySpec {
 
   public static final int DEFAULT_REPLICAS = 2;

@@ -58,6 +58,10 @@ public class AuthentikProxyStatus {
           + " config hash, certificate serial and last reload error.")
   public PodsStatus pods;
 
+  @JsonPropertyDescription(
+      "spec.hosts joined by commas, for kubectl get's HOSTS column (a list would print as JSON).")
+  public String hosts;
+
   /** A copy whose fields can be replaced without touching this one (conditions are shared). */
   public AuthentikProxyStatus copy() {
     AuthentikProxyStatus copy = new AuthentikProxyStatus();
@@ -67,6 +71,7 @@ public class AuthentikProxyStatus {
     copy.readyReplicas = readyReplicas;
     copy.replicaSummary = replicaSummary;
     copy.url = url;
+    copy.hosts = hosts;
     copy.upstream = upstream;
     copy.loadBalancerAddresses = loadBalancerAddresses;
     copy.autoscaler = autoscaler;

@@ -24,6 +24,16 @@ import java.util.Map;
     value =
         "(has(self.httpsPort) ? self.httpsPort : 443) != (has(self.httpPort) ? self.httpPort : 80)",
     message = "httpsPort and httpPort must differ")
+@ValidationRule(
+    value =
+        "!has(self.ipFamilies) || size(self.ipFamilies) < 2"
+            + " || self.ipFamilies[0] != self.ipFamilies[1]",
+    message = "ipFamilies must not name the same family twice")
+@ValidationRule(
+    value =
+        "!has(self.ipFamilies) || size(self.ipFamilies) < 2"
+            + " || (has(self.ipFamilyPolicy) && self.ipFamilyPolicy != 'SingleStack')",
+    message = "two ipFamilies need ipFamilyPolicy PreferDualStack or RequireDualStack")
 public class ServiceSpec {
 
   public static final int DEFAULT_HTTPS_PORT = 443;
@@ -62,4 +72,15 @@ public class ServiceSpec {
       message = "every loadBalancerSourceRanges entry must be a CIDR such as 203.0.113.0/24")
   @JsonPropertyDescription("Client networks the cloud load balancer admits (LoadBalancer only).")
   public List<@Size(max = 64) String> loadBalancerSourceRanges;
+
+  @JsonPropertyDescription(
+      "SingleStack, PreferDualStack or RequireDualStack, passed to the Service. Default: the"
+          + " cluster's (SingleStack).")
+  public IpFamilyPolicy ipFamilyPolicy;
+
+  @Size(max = 2)
+  @JsonPropertyDescription(
+      "IPv4 and/or IPv6, the first the Service's primary family (it cannot change once the"
+          + " Service exists), passed to the Service. Default: the cluster's.")
+  public List<IpFamily> ipFamilies;
 }

@@ -5,6 +5,7 @@ import io.akproxy.config.Shutdown;
 import io.akproxy.operator.api.AuthentikProxy;
 import io.akproxy.operator.api.AuthentikProxySpec;
 import io.akproxy.operator.api.ExternalTrafficPolicy;
+import io.akproxy.operator.api.IpFamily;
 import io.akproxy.operator.api.ServiceSpec;
 import io.akproxy.operator.api.ServiceType;
 import io.fabric8.kubernetes.api.model.Capabilities;
@@ -344,6 +345,12 @@ public final class ChildrenModel {
           spec.externalTrafficPolicy == null
               ? ExternalTrafficPolicy.CLUSTER.value()
               : spec.externalTrafficPolicy.value());
+    }
+    if (spec.ipFamilyPolicy != null) {
+      serviceSpec.withIpFamilyPolicy(spec.ipFamilyPolicy.value());
+    }
+    if (spec.ipFamilies != null && !spec.ipFamilies.isEmpty()) {
+      serviceSpec.withIpFamilies(spec.ipFamilies.stream().map(IpFamily::value).toList());
     }
     if (type == ServiceType.LOAD_BALANCER
         && spec.loadBalancerSourceRanges != null

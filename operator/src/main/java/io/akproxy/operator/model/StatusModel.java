@@ -79,6 +79,7 @@ public final class StatusModel {
             ? assessment.tls().certificate().map(CertificateInfo::toStatus).orElse(null)
             : previous.certificate;
     status.url = url(proxy);
+    status.hosts = proxy.getSpec().hosts == null ? null : String.join(",", proxy.getSpec().hosts);
 
     int desired = desiredReplicas(proxy, deployment);
     int ready =

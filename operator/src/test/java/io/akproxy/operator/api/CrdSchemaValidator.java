@@ -38,6 +38,10 @@ final class CrdSchemaValidator {
   static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
   private final JsonNode specSchema;
+
+  /** The rules on the whole object: the API server gives them metadata.name and the spec. */
+  private final ObjectNode rootRules;
+
   private final JsonSchema jsonSchema;
   private final CelCompiler compiler;
   private final CelRuntime runtime;
@@ -45,6 +49,11 @@ final class CrdSchemaValidator {
   CrdSchemaValidator(Path crd) throws IOException {
     JsonNode root = YAML.readTree(Files.readString(crd));
     specSchema = root.at("/spec/versions/0/schema/openAPIV3Schema/properties/spec").deepCopy();
+    rootRules = YAML.createObjectNode();
+    JsonNode rules = root.at("/spec/versions/0/schema/openAPIV3Schema/x-kubernetes-validations");
+    if (!rules.isMissingNode()) {
+      rootRules.set("x-kubernetes-validations", rules.deepCopy());
+    }
     JsonNode strict = specSchema.deepCopy();
     forbidUnknownFields(strict);
     jsonSchema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4).getSchema(strict);
@@ -81,6 +90,10 @@ final class CrdSchemaValidator {
     }
     if (errors.isEmpty()) {
       evaluateRules("spec", specSchema, defaulted, errors);
+      ObjectNode whole = YAML.createObjectNode();
+      whole.putObject("metadata").put("name", resource.path("metadata").path("name").asText());
+      whole.set("spec", defaulted);
+      evaluateRules("", rootRules, whole, errors);
     }
     return errors;
   }
@@ -89,6 +102,7 @@ final class CrdSchemaValidator {
   List<String> compileAll() {
     List<String> errors = new ArrayList<>();
     compileAll("spec", specSchema, errors);
+    compileAll("", rootRules, errors);
     return errors;
   }
 

@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -65,24 +64,36 @@ class CrdTest {
   }
 
   @Test
-  void printerColumnsShowReadinessHostsUpstreamReplicasAndCertificateExpiry() throws IOException {
-    Map<String, String> columns =
-        version().getAdditionalPrinterColumns().stream()
-            .collect(
-                java.util.stream.Collectors.toMap(
-                    CustomResourceColumnDefinition::getName,
-                    CustomResourceColumnDefinition::getJsonPath));
+  void printerColumnsComeInTheOrderAUserScansThemWithUpstreamAndReasonOnlyWide()
+      throws IOException {
+    List<CustomResourceColumnDefinition> columns = version().getAdditionalPrinterColumns();
     assertThat(columns)
-        .containsEntry("Ready", ".status.conditions[?(@.type==\"Ready\")].status")
-        .containsEntry("Hosts", ".spec.hosts")
-        .containsEntry("Upstream", ".status.upstream")
-        .containsEntry("Replicas", ".status.replicaSummary")
-        .containsEntry("Cert-Expires", ".status.certificate.notAfter")
-        .containsEntry("Age", ".metadata.creationTimestamp");
+        .extracting(c -> c.getName() + " " + c.getJsonPath() + " " + c.getType())
+        .as("kubectl prints them in this order (the build orders them: PrinterColumns.java)")
+        .containsExactly(
+            "Ready .status.conditions[?(@.type==\"Ready\")].status string",
+            "Hosts .status.hosts string",
+            "Replicas .status.replicaSummary string",
+            "Cert-Expires .status.certificate.notAfter string",
+            "Age .metadata.creationTimestamp date",
+            "Upstream .status.upstream string",
+            "Reason .status.conditions[?(@.type==\"Ready\")].reason string");
+    assertThat(columns)
+        .extracting(c -> c.getName() + " " + c.getPriority())
+        .containsExactly(
+            "Ready 0",
+            "Hosts 0",
+            "Replicas 0",
+            "Cert-Expires 0",
+            "Age 0",
+            "Upstream 1",
+            "Reason 1");
     // Every column reads a field the status actually has.
     JSONSchemaProps status =
         version().getSchema().getOpenAPIV3Schema().getProperties().get("status");
-    assertThat(status.getProperties()).containsKeys("upstream", "replicaSummary", "conditions");
+    assertThat(status.getProperties())
+        .containsKeys("hosts", "upstream", "replicaSummary", "conditions");
+    assertThat(status.getProperties().get("hosts").getType()).isEqualTo("string");
     assertThat(status.getProperties().get("certificate").getProperties()).containsKey("notAfter");
   }
 

@@ -7,6 +7,8 @@ import io.akproxy.operator.TestResources;
 import io.akproxy.operator.api.AuthentikProxy;
 import io.akproxy.operator.api.ExternalTrafficPolicy;
 import io.akproxy.operator.api.HstsSpec;
+import io.akproxy.operator.api.IpFamily;
+import io.akproxy.operator.api.IpFamilyPolicy;
 import io.akproxy.operator.api.ServiceSpec;
 import io.akproxy.operator.api.ServiceType;
 import io.akproxy.operator.api.UpstreamTlsSpec;
@@ -276,6 +278,20 @@ class ChildrenModelTest {
 
     proxy.getSpec().httpRedirect = false;
     assertThat(build(proxy).service().getSpec().getPorts()).hasSize(1);
+  }
+
+  @Test
+  void theIpFamiliesArePassedToTheServiceAndLeftToTheClusterWhenUnset() {
+    AuthentikProxy proxy = proxy();
+    assertThat(build(proxy).service().getSpec().getIpFamilyPolicy()).isNull();
+    assertThat(build(proxy).service().getSpec().getIpFamilies()).isEmpty();
+
+    proxy.getSpec().service = new ServiceSpec();
+    proxy.getSpec().service.ipFamilyPolicy = IpFamilyPolicy.REQUIRE_DUAL_STACK;
+    proxy.getSpec().service.ipFamilies = List.of(IpFamily.IPV6, IpFamily.IPV4);
+    Service service = build(proxy).service();
+    assertThat(service.getSpec().getIpFamilyPolicy()).isEqualTo("RequireDualStack");
+    assertThat(service.getSpec().getIpFamilies()).containsExactly("IPv6", "IPv4");
   }
 
   @Test

@@ -150,6 +150,16 @@ class StatusModelTest {
     assertThat(status.certificate.notAfter).isEqualTo(T0.plus(Duration.ofDays(90)).toString());
     assertThat(status.configHash).isEqualTo(assessment.config().orElseThrow().hash());
     assertThat(status.url).isEqualTo("https://sso.example.com/");
+    assertThat(status.hosts).isEqualTo("sso.example.com");
+  }
+
+  @Test
+  void hostsAreReportedAsTextForKubectlGet() {
+    AuthentikProxy proxy = proxy();
+    proxy.getSpec().hosts = List.of("sso.example.com", "auth.example.com");
+    AuthentikProxyStatus status =
+        next(proxy, assess(proxy, Optional.empty(), T0), Optional.empty(), Optional.empty(), T0);
+    assertThat(status.hosts).isEqualTo("sso.example.com,auth.example.com");
   }
 
   @Test

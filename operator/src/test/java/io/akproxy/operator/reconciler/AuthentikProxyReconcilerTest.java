@@ -664,6 +664,34 @@ class AuthentikProxyReconcilerTest extends OperatorTestBase {
   }
 
   @Test
+  void aDualStackServiceIsAppliedOverTheClustersSingleStackDefaultAndThenLeftAlone() {
+    createSecretServiceAndProxy();
+    awaitReady();
+    assertThat(awaitChild(Service.class).getSpec().getIpFamilyPolicy())
+        .as("the API server's default")
+        .isEqualTo("SingleStack");
+
+    editProxy(
+        p -> {
+          p.getSpec().service = new io.akproxy.operator.api.ServiceSpec();
+          p.getSpec().service.ipFamilyPolicy =
+              io.akproxy.operator.api.IpFamilyPolicy.REQUIRE_DUAL_STACK;
+          p.getSpec().service.ipFamilies =
+              List.of(io.akproxy.operator.api.IpFamily.IPV4, io.akproxy.operator.api.IpFamily.IPV6);
+        });
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              Service service = awaitChild(Service.class);
+              assertThat(service.getSpec().getIpFamilyPolicy()).isEqualTo("RequireDualStack");
+              assertThat(service.getSpec().getIpFamilies()).containsExactly("IPv4", "IPv6");
+            });
+    drainWrites();
+    assertThat(childWrites(nudgeAndCollectWrites())).as("writes once it is dual-stack").isEmpty();
+  }
+
+  @Test
   void fieldsRemovedFromTheResourceLeaveTheChildrenAndARolloutRestartSurvives() {
     createSecretServiceAndProxy();
     awaitReady();
