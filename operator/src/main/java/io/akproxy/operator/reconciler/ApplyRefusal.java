@@ -14,7 +14,8 @@ import java.util.Set;
  * Whether a failed reconcile is an apply the API server refused for good (a 4xx: an invalid object,
  * an admission webhook's or a quota's denial, a missing permission, a name taken by an object the
  * operator does not own), and the API server's own words for it. Conflicts of optimistic locking
- * (409 Conflict), throttling (429) and server errors are not refusals: a retry fixes them.
+ * (409 Conflict), an object deleted under the write (404, 410), throttling (429) and server errors
+ * are not refusals: a retry fixes them.
  */
 final class ApplyRefusal {
 
@@ -51,6 +52,11 @@ final class ApplyRefusal {
   private static boolean refused(KubernetesClientException e) {
     int code = e.getCode();
     if (code < 400 || code >= 500 || code == TOO_MANY_REQUESTS) {
+      return false;
+    }
+    // 404/410: the object went away between the read and the write (a deletion racing the
+    // reconcile, the resource itself being deleted); the next reconcile sees it gone.
+    if (code == HttpURLConnection.HTTP_NOT_FOUND || code == HttpURLConnection.HTTP_GONE) {
       return false;
     }
     // 409 is a lost race (retry) unless the name is taken by an object this operator cannot see.
