@@ -14,7 +14,6 @@ import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collection;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -151,15 +150,6 @@ public final class PodStatusReader implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return failed(version, at, "interrupted");
-    }
-  }
-
-  /** Forgets the readings of pods that are gone. */
-  void retain(Collection<String> liveUids, Collection<String> uidsOfOwner) {
-    for (String uid : uidsOfOwner) {
-      if (!liveUids.contains(uid)) {
-        readings.remove(uid);
-      }
     }
   }
 
