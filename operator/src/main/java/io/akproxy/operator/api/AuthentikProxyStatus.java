@@ -59,7 +59,7 @@ public class AuthentikProxyStatus {
   public PodsStatus pods;
 
   @JsonPropertyDescription(
-      "spec.hosts joined by commas, for kubectl get's HOSTS column (a list would print as JSON).")
+      "spec.hosts joined by commas: the hosts as text (a list prints as JSON in kubectl get).")
   public String hosts;
 
   /** A copy whose fields can be replaced without touching this one (conditions are shared). */
