@@ -24,12 +24,11 @@ import io.fabric8.kubernetes.model.annotation.Version;
     getDescription =
         "Whether every Ready proxy pod serves the current specification, configuration and"
             + " certificate")
-// spec.hosts prints as a JSON list (["sso.example.com"]); status.hosts has them as text, and the
-// column moves to it once testkit-kube's KubectlTest (which writes a status without hosts and
-// expects them in the row) sets status.hosts too.
+// status.hosts, not spec.hosts: a list prints as JSON (["sso.example.com"]), the status field is
+// the same hosts joined by commas.
 @AdditionalPrinterColumn(
     name = "Hosts",
-    jsonPath = ".spec.hosts",
+    jsonPath = ".status.hosts",
     getDescription = "Host names the proxy answers for")
 @AdditionalPrinterColumn(
     name = "Replicas",

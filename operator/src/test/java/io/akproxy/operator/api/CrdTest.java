@@ -72,7 +72,7 @@ class CrdTest {
         .as("kubectl prints them in this order (the build orders them: PrinterColumns.java)")
         .containsExactly(
             "Ready .status.conditions[?(@.type==\"Ready\")].status string",
-            "Hosts .spec.hosts string",
+            "Hosts .status.hosts string",
             "Replicas .status.replicaSummary string",
             "Cert-Expires .status.certificate.notAfter string",
             "Age .metadata.creationTimestamp date",

@@ -54,7 +54,7 @@ class KubectlGetTest extends OperatorTestBase {
     assertThat(get.get(0)).matches("NAME\\s+READY\\s+HOSTS\\s+REPLICAS\\s+CERT-EXPIRES\\s+AGE\\s*");
     assertThat(get.get(1))
         .matches(
-            "sso\\s+True\\s+\\[\"sso\\.example\\.com\"\\]\\s+2/2\\s+"
+            "sso\\s+True\\s+sso\\.example\\.com\\s+2/2\\s+"
                 + java.util.regex.Pattern.quote(status().certificate.notAfter)
                 + "\\s+\\d+s\\s*");
 

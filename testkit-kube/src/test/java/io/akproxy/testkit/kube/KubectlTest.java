@@ -98,6 +98,8 @@ class KubectlTest extends ClusterTestBase {
         Map.of(
             "observedGeneration",
             1,
+            "hosts",
+            "sso.example.com",
             "conditions",
             List.of(
                 Map.of(
