@@ -39,11 +39,12 @@ class UpstreamChurnLoadTest {
   private static final int REQUESTS_PER_CONNECTION = 10;
 
   /**
-   * ...and any connection idle this long. Far shorter than authentik's own, but long enough that
-   * only an event loop stalled this long (not a busy machine) lets it close a connection the proxy
-   * opened for a request before the request is written: a close the proxy rightly does not retry.
+   * ...and any connection idle this long (issue 11's 2 s). Far shorter than authentik's own, but
+   * long enough that only an event loop stalled this long (not a busy machine) lets it close a
+   * connection the proxy opened for a request before the request is written: a close the proxy
+   * rightly does not retry. With the retry rule switched off this still fails in both protocols.
    */
-  private static final Duration IDLE_CLOSE = Duration.ofSeconds(1);
+  private static final Duration IDLE_CLOSE = Duration.ofSeconds(2);
 
   private static Vertx vertx;
 
