@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.akproxy.config.Forwarding;
 import io.akproxy.config.Listeners;
+import io.akproxy.runtime.support.AdminProbe;
 import io.akproxy.runtime.support.Answer;
 import io.akproxy.runtime.support.Clients;
 import io.akproxy.runtime.support.ProxyFixture;
@@ -204,6 +205,32 @@ class ForwardedHeadersTest {
       UpstreamStub.Received received = send("::1", proxy.httpsPort(), null, SPOOFING_REQUEST);
       assertThat(received.headers("x-forwarded-for")).containsExactly("1.1.1.1, ::1");
       assertThat(received.header("x-forwarded-host")).isEqualTo("evil.example");
+    }
+  }
+
+  /**
+   * Issue 17 §2: on an IPv6 pod the plain-HTTP redirect and the admin endpoints answer over IPv6; a
+   * Host that is an IPv6 literal with a port names no server, so the redirect goes to the first
+   * server name, without a port.
+   */
+  @Test
+  void theRedirectAndTheAdminEndpointsAnswerOverIpv6(@TempDir Path root) throws Exception {
+    try (ProxyFixture proxy = proxy(root, List.of(), false, "::1")) {
+      try (Socket socket = new Socket("::1", proxy.httpPort())) {
+        socket.setSoTimeout(3000);
+        String response =
+            Clients.exchange(
+                socket,
+                "GET /if/flow/?a=1 HTTP/1.1\r\nHost: [::1]:"
+                    + proxy.httpPort()
+                    + "\r\nConnection: close\r\n\r\n");
+        assertThat(response).startsWith("HTTP/1.1 301 ");
+        assertThat(response.toLowerCase())
+            .contains("location: https://sso.example.com/if/flow/?a=1\r\n");
+      }
+      assertThat(AdminProbe.get("[::1]", proxy.adminPort(), "/readyz").statusCode()).isEqualTo(200);
+      assertThat(AdminProbe.get("[::1]", proxy.adminPort(), "/metrics").body())
+          .contains("akproxy_");
     }
   }
 
