@@ -1,6 +1,7 @@
 package io.akproxy.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.InetAddress;
 import java.util.List;
@@ -59,6 +60,55 @@ class CidrTest {
     assertThat(matcher.matches(InetAddress.getByName("10.9.9.9"))).isTrue();
     assertThat(matcher.matches(InetAddress.getByName("11.9.9.9"))).isFalse();
     assertThat(Cidr.parse("::ffff:10.0.0.0/104")).contains(Cidr.parse("10.0.0.0/8").orElseThrow());
+  }
+
+  @Test
+  void aMappedIpv4NetworkAtPrefix96IsTheWholeIpv4Space() throws Exception {
+    Cidr all = Cidr.parse("::ffff:0.0.0.0/96").orElseThrow();
+
+    assertThat(all.isIpv4()).isTrue();
+    assertThat(all.prefixLength()).isZero();
+    assertThat(all.contains(InetAddress.getByName("203.0.113.7"))).isTrue();
+    assertThat(all.contains(InetAddress.getByName("::1"))).isFalse();
+  }
+
+  @Test
+  void aMappedNetworkShorterThan96StaysIpv6() throws Exception {
+    Cidr wide = Cidr.parse("::ffff:10.0.0.0/80").orElseThrow();
+
+    assertThat(wide.isIpv4()).isFalse();
+    assertThat(wide.prefixLength()).isEqualTo(80);
+    assertThat(wide).hasToString("0:0:0:0:0:0:0:0/80");
+    assertThat(wide.contains(InetAddress.getByName("::1"))).isTrue();
+    assertThat(wide.contains(InetAddress.getByName("2001:db8::1"))).isFalse();
+    // An IPv4 client is compared as IPv4, so a network written in IPv6 does not cover it.
+    assertThat(wide.contains(InetAddress.getByName("10.0.0.1"))).isFalse();
+  }
+
+  @Test
+  void networksAreEqualWhenTheirMaskedBitsAndPrefixAre() {
+    Cidr ten = Cidr.parse("10.0.0.0/8").orElseThrow();
+
+    assertThat(Cidr.parse("10.1.2.3/8")).contains(ten);
+    assertThat(Cidr.parse("10.1.2.3/8").orElseThrow()).hasSameHashCodeAs(ten);
+    assertThat(ten).isNotEqualTo(Cidr.parse("10.0.0.0/16").orElseThrow());
+    assertThat(ten).isNotEqualTo(Cidr.parse("11.0.0.0/8").orElseThrow());
+    assertThat(ten).isNotEqualTo("10.0.0.0/8");
+  }
+
+  @Test
+  void aMatcherKeepsItsNetworksAndRefusesAnUnvalidatedText() {
+    assertThat(CidrMatcher.of(List.of()).isEmpty()).isTrue();
+    CidrMatcher matcher = CidrMatcher.of(List.of("10.0.0.0/8", "fd00::/8"));
+    assertThat(matcher.isEmpty()).isFalse();
+    assertThat(matcher.networks())
+        .containsExactly(
+            Cidr.parse("10.0.0.0/8").orElseThrow(), Cidr.parse("fd00::/8").orElseThrow());
+    assertThat(new Forwarding(List.of("10.0.0.0/8"), false).trustedProxies().matches("10.2.3.4"))
+        .isTrue();
+    assertThatThrownBy(() -> CidrMatcher.of(List.of("10.0.0.0/8", "nope")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("nope is not a valid CIDR");
   }
 
   @Test

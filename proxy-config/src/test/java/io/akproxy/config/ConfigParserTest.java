@@ -70,6 +70,45 @@ class ConfigParserTest {
   }
 
   @Test
+  void aPartlyGivenObjectKeepsTheDefaultsOfWhatItLeavesOut() {
+    ProxyConfig config =
+        ConfigParser.parse(
+            """
+            {"serverNames": ["sso.example.com"], "tls": {"hsts": {"maxAgeSeconds": 100}}}
+            """);
+
+    assertThat(config.tls().hsts()).isEqualTo(new Tls.Hsts(100, false, false));
+  }
+
+  @Test
+  void eachWrongTypeNamesTheFieldAndWhatItGot() {
+    assertThat(
+            errorsOf(
+                """
+                {"serverNames": ["sso.example.com", null, 7],
+                 "pathPrefix": 5,
+                 "listeners": {"bindAddress": {}},
+                 "tls": {"hsts": {"maxAgeSeconds": "1y", "preload": "no"}},
+                 "upstream": {"tls": {"caFile": 7, "serverName": ["a"]}},
+                 "forwarding": {"trustedProxyCidrs": "10.0.0.0/8"},
+                 "websocket": []}
+                """))
+        .containsExactlyInAnyOrder(
+            new ConfigError("serverNames[1]", "must be a string, not null"),
+            new ConfigError("serverNames[2]", "must be a string, not the number 7"),
+            new ConfigError("pathPrefix", "must be a string, not the number 5"),
+            new ConfigError("listeners.bindAddress", "must be a string, not an object"),
+            new ConfigError("tls.hsts.maxAgeSeconds", "must be an integer, not the string \"1y\""),
+            new ConfigError("tls.hsts.preload", "must be true or false, not the string \"no\""),
+            new ConfigError("upstream.tls.caFile", "must be a string or null, not the number 7"),
+            new ConfigError("upstream.tls.serverName", "must be a string or null, not an array"),
+            new ConfigError(
+                "forwarding.trustedProxyCidrs",
+                "must be an array of strings, not the string \"10.0.0.0/8\""),
+            new ConfigError("websocket", "must be an object, not an array"));
+  }
+
+  @Test
   void designDocumentExampleParses() {
     String json =
         """

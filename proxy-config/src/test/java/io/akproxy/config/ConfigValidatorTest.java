@@ -145,6 +145,14 @@ class ConfigValidatorTest {
             c -> c.withUpstream(upstreamWithKeepAlive(new Upstream.KeepAlive(0, 60))),
             "0 is not in 1-1000"),
         rule(
+            "upstream.keepAlive.maxIdleConnections",
+            c -> c.withUpstream(upstreamWithKeepAlive(new Upstream.KeepAlive(1001, 60))),
+            "1001 is not in 1-1000"),
+        rule(
+            "upstream.url",
+            c -> c.withUpstream(upstreamWithUrl("https://auth entik:9443")),
+            "\"https://auth entik:9443\" is not a URL: Illegal character in authority"),
+        rule(
             "upstream.keepAlive.idleTimeoutSeconds",
             c -> c.withUpstream(upstreamWithKeepAlive(new Upstream.KeepAlive(10, 120))),
             "120 must be below 120: authentik closes idle connections after 120 s"),
@@ -213,6 +221,14 @@ class ConfigValidatorTest {
             c -> c.withWebsocket(new WebSocketSettings(60, 65536, 1024)),
             "must be at least maxFrameBytes (65536)"),
         rule(
+            "listeners.https.port",
+            c -> c.withListeners(listeners(65536, 8080, true, 9000)),
+            "65536 is not a port (1-65535)"),
+        rule(
+            "listeners.http.port",
+            c -> c.withListeners(listeners(8443, 0, true, 9000)),
+            "0 is not a port (1-65535)"),
+        rule(
             "limits.maxHeaderBytes",
             c -> c.withLimits(new Limits(100, 8192, 10, 75, 100, 128)),
             "100 must be at least 1024"),
@@ -266,6 +282,37 @@ class ConfigValidatorTest {
       String path, UnaryOperator<ProxyConfig> breakIt, String reason) {
     assertThat(ConfigValidator.validate(breakIt.apply(VALID)))
         .containsExactly(new ConfigError(path, reason));
+  }
+
+  @Test
+  void theEdgesOfEachRangeAreAccepted() {
+    assertThat(ConfigValidator.validate(VALID.withListeners(listeners(1, 65535, true, 2))))
+        .isEmpty();
+    assertThat(ConfigValidator.validate(VALID.withListeners(listeners(65535, 1, true, 65534))))
+        .isEmpty();
+    assertThat(ConfigValidator.validate(VALID.withListeners(redirectingTo(1)))).isEmpty();
+    assertThat(ConfigValidator.validate(VALID.withListeners(redirectingTo(65535)))).isEmpty();
+    assertThat(
+            ConfigValidator.validate(
+                VALID.withUpstream(upstreamWithKeepAlive(new Upstream.KeepAlive(1, 60)))))
+        .isEmpty();
+    assertThat(
+            ConfigValidator.validate(
+                VALID.withUpstream(upstreamWithKeepAlive(new Upstream.KeepAlive(1000, 119)))))
+        .isEmpty();
+    // hstspreload.org's minimum is one year exactly.
+    assertThat(
+            ConfigValidator.validate(
+                VALID.withTls(tlsWith("TLSv1.3", new Tls.Hsts(31536000, true, true)))))
+        .isEmpty();
+  }
+
+  @Test
+  void aZeroMessageLimitIsRefusedForWhatItIs() {
+    assertThat(ConfigValidator.validate(VALID.withWebsocket(new WebSocketSettings(60, 0, 0))))
+        .containsExactlyInAnyOrder(
+            new ConfigError("websocket.maxFrameBytes", "0 must be positive"),
+            new ConfigError("websocket.maxMessageBytes", "0 must be positive"));
   }
 
   @Test
