@@ -3,6 +3,7 @@ package io.akproxy.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -49,6 +50,8 @@ class CidrTest {
     byte[] mapped = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff, 10, 1, 2, 3};
 
     assertThat(matcher.matches(InetAddress.getByAddress(mapped))).isTrue();
+    // InetAddress.getByAddress turns those bytes into an Inet4Address; Inet6Address keeps them.
+    assertThat(matcher.matches(Inet6Address.getByAddress(null, mapped, -1))).isTrue();
     assertThat(matcher.matches("::ffff:10.1.2.3")).isTrue();
     assertThat(matcher.matches("::ffff:11.1.2.3")).isFalse();
   }

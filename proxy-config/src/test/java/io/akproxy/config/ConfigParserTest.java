@@ -78,6 +78,15 @@ class ConfigParserTest {
             """);
 
     assertThat(config.tls().hsts()).isEqualTo(new Tls.Hsts(100, false, false));
+    assertThat(
+            ConfigParser.parse(
+                    """
+                    {"serverNames": ["sso.example.com"],
+                     "tls": {"hsts": {"includeSubDomains": true}}}
+                    """)
+                .tls()
+                .hsts())
+        .isEqualTo(new Tls.Hsts(Tls.Hsts.defaults().maxAgeSeconds(), true, false));
   }
 
   @Test
@@ -87,7 +96,7 @@ class ConfigParserTest {
                 """
                 {"serverNames": ["sso.example.com", null, 7],
                  "pathPrefix": 5,
-                 "listeners": {"bindAddress": {}},
+                 "listeners": {"bindAddress": {}, "https": {"port": true}},
                  "tls": {"hsts": {"maxAgeSeconds": "1y", "preload": "no"}},
                  "upstream": {"tls": {"caFile": 7, "serverName": ["a"]}},
                  "forwarding": {"trustedProxyCidrs": "10.0.0.0/8"},
@@ -98,6 +107,7 @@ class ConfigParserTest {
             new ConfigError("serverNames[2]", "must be a string, not the number 7"),
             new ConfigError("pathPrefix", "must be a string, not the number 5"),
             new ConfigError("listeners.bindAddress", "must be a string, not an object"),
+            new ConfigError("listeners.https.port", "must be an integer, not true"),
             new ConfigError("tls.hsts.maxAgeSeconds", "must be an integer, not the string \"1y\""),
             new ConfigError("tls.hsts.preload", "must be true or false, not the string \"no\""),
             new ConfigError("upstream.tls.caFile", "must be a string or null, not the number 7"),
