@@ -91,9 +91,17 @@ row_new_connections() {
 row_websocket() {
   local proxy=$1 out="$RAW/$1-ws.txt"
   log "$proxy: WebSocket echo, $BENCH_WS_CONNECTIONS connections, ${BENCH_WARMUP}s warm-up + ${BENCH_DURATION}s"
-  run_ws "$out" "${PORT[$proxy]}" "$BENCH_WARMUP" "$BENCH_DURATION"
+  run_ws "$out" "${PORT[$proxy]}" "$BENCH_WARMUP" "$BENCH_DURATION" &
+  local client=$!
+  # The proxy's CPU over the measured window only, from the client's MEASURING line to its end.
+  local before after
+  while ! grep -q '^MEASURING' "$out" 2>/dev/null && kill -0 "$client" 2>/dev/null; do sleep 0.05; done
+  before=$(group_cpu_ticks "${PID[$proxy]}")
+  wait "$client" || true
+  after=$(group_cpu_ticks "${PID[$proxy]}")
   VAL[$proxy:ws.rps]=$(ws_field "$out" ws_messages_per_sec)
   VAL[$proxy:ws.failed]=$(ws_field "$out" errors)
+  VAL[$proxy:ws.cpu]=$(cpu_us_per $((after - before)) "$(ws_field "$out" ws_messages)")
 }
 
 row_peak_rss() {

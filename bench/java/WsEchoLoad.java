@@ -19,8 +19,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * sending a text message, waiting for its echo and sending the next one (ping-pong, so every
  * counted message made the full round trip client → proxy → upstream → proxy → client).
  *
- * <p>Warms up for {@code warmupSeconds}, then counts echoes for {@code seconds} and prints one
- * line: {@code ws_messages=N seconds=S ws_messages_per_sec=R errors=E connections=C}, where errors
+ * <p>Warms up for {@code warmupSeconds}, prints {@code MEASURING}, then counts echoes for {@code
+ * seconds} and prints one line: {@code ws_messages=N seconds=S ws_messages_per_sec=R errors=E
+ * connections=C}, where errors
  * counts failed connects, WebSockets closed or broken at any time during the run, and stalled ones
  * (open, but no echo came back during the measured window).
  *
@@ -101,6 +102,9 @@ public class WsEchoLoad {
 
     Thread.sleep(TimeUnit.SECONDS.toMillis(warmupSeconds));
     measuring.set(true);
+    // The bench samples the proxy's CPU when the measured window starts.
+    System.out.println("MEASURING");
+    System.out.flush();
     long startCount = echoes.get();
     long start = System.nanoTime();
     Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));

@@ -30,10 +30,26 @@ BENCH_HOST=${BENCH_HOST:-sso.example.com}
 
 AKPROXY_JAR=${AKPROXY_JAR:-$ROOT/proxy-runtime/target/proxy-runtime.jar}
 AKPROXY_JAVA=${AKPROXY_JAVA:-java}
-# Chosen by measuring peak RSS and CPU per request (docs/benchmarks.md, "JVM flags"): SerialGC and
-# a capped heap; C1 only (TieredStopAtLevel=1), because C2's compiler arenas and code add ~40 MiB
-# of peak RSS; freed native memory trimmed back to the OS.
-AKPROXY_JAVA_OPTS=${AKPROXY_JAVA_OPTS:--XX:+UseSerialGC -Xms16m -Xmx64m -XX:MaxMetaspaceSize=64m -XX:ReservedCodeCacheSize=32m -XX:MaxDirectMemorySize=64m -XX:TieredStopAtLevel=1 -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=1000 -XX:-UsePerfData -XX:+ExitOnOutOfMemoryError}
+RUNTIME_DOCKERFILE=$ROOT/images/proxy-runtime.Dockerfile
+
+# The JVM flags the runtime image starts the jar with: what its exec-form ENTRYPOINT passes
+# between "java" and "-jar" (testkit's RuntimeImage reads them the same way for the tests).
+image_jvm_flags() {
+  python3 - "$RUNTIME_DOCKERFILE" <<'PY'
+import json, sys
+text = open(sys.argv[1]).read().replace("\\\n", " ")
+for line in text.splitlines():
+    if line.startswith("ENTRYPOINT"):
+        args = json.loads(line[len("ENTRYPOINT"):])
+        if args[:1] != ["java"] or "-jar" not in args:
+            sys.exit("the ENTRYPOINT of %s is not [\"java\", ..., \"-jar\", ...]" % sys.argv[1])
+        print(" ".join(args[1:args.index("-jar")]))
+        break
+else:
+    sys.exit("no ENTRYPOINT in %s" % sys.argv[1])
+PY
+}
+
 TOOLS_JAVA=${TOOLS_JAVA:-java}
 
 STUB_PORT=$((BENCH_PORT_BASE + 443))
@@ -51,6 +67,15 @@ die() {
   log "ERROR: $*"
   exit 1
 }
+
+# What ships: the image's flags (docs/benchmarks.md, "JVM flags"), unless AKPROXY_JAVA_OPTS says
+# otherwise.
+if [[ -n ${AKPROXY_JAVA_OPTS:-} ]]; then
+  AKPROXY_JAVA_OPTS_FROM="AKPROXY_JAVA_OPTS"
+else
+  AKPROXY_JAVA_OPTS=$(image_jvm_flags) || die "could not read the JVM flags of $RUNTIME_DOCKERFILE"
+  AKPROXY_JAVA_OPTS_FROM="the ENTRYPOINT of images/proxy-runtime.Dockerfile"
+fi
 
 # Runs "$@" in the background on the given core list with stdout and stderr sent to the given
 # files, records its pid for cleanup and leaves it in LAST_PID (not echoed: a command

@@ -69,7 +69,7 @@ report() {
     for proxy in "${REPORT_AKPROXIES[@]}"; do
       echo "         $proxy: TLS engine ${VAL[$proxy:engine]:-?}"
     done
-    echo "         JVM flags: $AKPROXY_JAVA_OPTS"
+    echo "         JVM flags (from $AKPROXY_JAVA_OPTS_FROM): $AKPROXY_JAVA_OPTS"
     [[ " ${REPORT_AKPROXIES[*]} " == *" akproxy-c2 "* ]] && echo "         akproxy-c2: the same without -XX:TieredStopAtLevel=1"
   else
     echo "akproxy: not measured (BENCH_PROXIES=$BENCH_PROXIES)"
@@ -90,6 +90,7 @@ report() {
   line "  proxy CPU per connection" "us" close.cpu lower
   failed_lines close.failed new_connections
   line "WebSocket echo ($BENCH_WS_CONNECTIONS connections, ping-pong)" "msg/s" ws.rps higher
+  line "  proxy CPU per round trip" "us" ws.cpu lower
   line "  failed WebSockets (connect, close, stall)" "ws" ws.failed lower
   line "  5xx lines in the proxy's access log" "lines" websocket.log5xx lower
   line "Peak RSS after the rows above (VmHWM)" "MiB" peak.rss lower
