@@ -251,16 +251,18 @@ row_rollout() {
   local watcher=$!
   if [[ $proxy != nginx ]]; then
     # /readyz must turn 503 at once, so the kubelet takes the pod out of the endpoints.
-    local code="" deadline=$((SECONDS + 5))
+    # The time printed is when the answer arrived (a curl started on the busy load core).
+    local code="" polls=0 deadline=$((SECONDS + 5))
     : >"$readyz"
     while ((SECONDS < deadline)); do
       code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 \
         "http://127.0.0.1:${AK_ADMIN_PORT[$proxy]}/readyz" || true)
+      polls=$((polls + 1))
       echo "$EPOCHREALTIME $code" >>"$readyz"
       [[ $code != 200 ]] && break
       sleep 0.05
     done
-    VAL[$proxy:rollout.readyz]="$code after $(elapsed_ms "$signalled") ms"
+    VAL[$proxy:rollout.readyz]="$code at poll $polls, answered $(elapsed_ms "$signalled") ms after the signal"
   fi
   wait "$wrk_job" || true
   wait "$watcher" || true
