@@ -170,6 +170,16 @@ public final class ConfigValidator {
     if (uri.getRawUserInfo() != null) {
       error("upstream.url", "must not carry credentials");
     }
+    // URI accepts any digits; 0 would silently become the scheme's default port in Upstream.port().
+    int port = uri.getPort();
+    if (uri.getHost() != null && (port == 0 || port > 65535)) {
+      error(
+          "upstream.url",
+          quote(url)
+              + " has port "
+              + port
+              + "; give one in 1-65535, or none for the scheme's default");
+    }
     String path = uri.getRawPath();
     if ((path != null && !path.isEmpty() && !path.equals("/"))
         || uri.getRawQuery() != null

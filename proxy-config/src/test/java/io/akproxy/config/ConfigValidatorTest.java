@@ -127,6 +127,16 @@ class ConfigValidatorTest {
             c -> c.withUpstream(upstreamWithUrl("https://user:pw@authentik:9443")),
             "must not carry credentials"),
         rule(
+            "upstream.url",
+            c -> c.withUpstream(upstreamWithUrl("https://authentik:0")),
+            "\"https://authentik:0\" has port 0; give one in 1-65535, or none for the scheme's"
+                + " default"),
+        rule(
+            "upstream.url",
+            c -> c.withUpstream(upstreamWithUrl("http://authentik:65536")),
+            "\"http://authentik:65536\" has port 65536; give one in 1-65535, or none for the"
+                + " scheme's default"),
+        rule(
             "upstream.tls.caFile",
             c ->
                 c.withUpstream(
@@ -292,6 +302,10 @@ class ConfigValidatorTest {
         .isEmpty();
     assertThat(ConfigValidator.validate(VALID.withListeners(redirectingTo(1)))).isEmpty();
     assertThat(ConfigValidator.validate(VALID.withListeners(redirectingTo(65535)))).isEmpty();
+    assertThat(ConfigValidator.validate(VALID.withUpstream(upstreamWithUrl("https://a:1"))))
+        .isEmpty();
+    assertThat(ConfigValidator.validate(VALID.withUpstream(upstreamWithUrl("http://a:65535"))))
+        .isEmpty();
     assertThat(
             ConfigValidator.validate(
                 VALID.withUpstream(upstreamWithKeepAlive(new Upstream.KeepAlive(1, 60)))))
