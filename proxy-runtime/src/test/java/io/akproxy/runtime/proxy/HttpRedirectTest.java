@@ -55,6 +55,21 @@ class HttpRedirectTest {
     }
   }
 
+  /** A proxy of its own whose plain-HTTP listener is {@code http} of the configured port. */
+  private static ProxyFixture withHttp(
+      Path root, java.util.function.IntFunction<Listeners.Http> http) throws Exception {
+    return ProxyFixture.builder(root)
+        .upstream(upstream)
+        .config(
+            c -> {
+              Listeners l = c.listeners();
+              return c.withListeners(
+                  new Listeners(
+                      l.bindAddress(), l.https(), http.apply(l.http().port()), l.admin()));
+            })
+        .start();
+  }
+
   private static String location(String response) {
     assertThat(response).startsWith("HTTP/1.1 301 ");
     return response
@@ -80,20 +95,7 @@ class HttpRedirectTest {
 
   @Test
   void namesTheConfiguredRedirectPortWhenItIsNot443(@TempDir Path other) throws Exception {
-    try (ProxyFixture onNodePort =
-            ProxyFixture.builder(other)
-                .upstream(upstream)
-                .config(
-                    c -> {
-                      Listeners l = c.listeners();
-                      return c.withListeners(
-                          new Listeners(
-                              l.bindAddress(),
-                              l.https(),
-                              new Listeners.Http(l.http().port(), true, 30443),
-                              l.admin()));
-                    })
-                .start();
+    try (ProxyFixture onNodePort = withHttp(other, port -> new Listeners.Http(port, true, 30443));
         Socket socket = new Socket("127.0.0.1", onNodePort.httpPort())) {
       socket.setSoTimeout(3000);
       String response =
@@ -122,20 +124,7 @@ class HttpRedirectTest {
 
   @Test
   void isNotOpenedWhenRedirectIsOff(@TempDir Path other) throws Exception {
-    try (ProxyFixture noRedirect =
-        ProxyFixture.builder(other)
-            .upstream(upstream)
-            .config(
-                c -> {
-                  Listeners l = c.listeners();
-                  return c.withListeners(
-                      new Listeners(
-                          l.bindAddress(),
-                          l.https(),
-                          new Listeners.Http(l.http().port(), false),
-                          l.admin()));
-                })
-            .start()) {
+    try (ProxyFixture noRedirect = withHttp(other, port -> new Listeners.Http(port, false))) {
       assertThat(noRedirect.httpPort()).isZero();
       int configured = noRedirect.config().listeners().http().port();
       assertThatThrownBy(() -> new Socket("127.0.0.1", configured).close())
