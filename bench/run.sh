@@ -19,15 +19,19 @@ source "$BENCH_DIR/lib/load.sh"
 source "$BENCH_DIR/lib/report.sh"
 
 declare -A PORT PID VAL
+ROUND_TAG="" # "-r<n>" in raw file names while the load rows run in rounds
+PERF_PID=""
 
 # measure <proxy> <key> <command...>: runs the load command and records the proxy's CPU ticks.
 measure() {
   local proxy=$1 key=$2
   shift 2
   local before after
+  profile_start "$proxy" "$key"
   before=$(group_cpu_ticks "${PID[$proxy]}")
   "$@"
   after=$(group_cpu_ticks "${PID[$proxy]}")
+  profile_stop "$proxy" "$key"
   VAL[$proxy:$key.ticks]=$((after - before))
 }
 
@@ -49,14 +53,17 @@ warm_up_stub() {
 warm_up() {
   local proxy=$1 port=${PORT[$1]}
   log "warming up $proxy (${BENCH_WARMUP}s each: keep-alive, new connections, HTTP/2)"
+  # With BENCH_PROFILE=jfr, the first recording (the one that loads JFR itself) is the warm-up's.
+  if [[ $BENCH_PROFILE == jfr ]]; then profile_start "$proxy" warmup; fi
   run_wrk "$RAW/$proxy-warmup-keepalive.txt" "$port" "$BENCH_WARMUP" "$BENCH_CONNECTIONS"
   run_wrk "$RAW/$proxy-warmup-close.txt" "$port" "$BENCH_WARMUP" "$BENCH_CLOSE_CONNECTIONS" \
     -H "Connection: close"
   run_h2load "$RAW/$proxy-warmup-h2.txt" "$port" "$BENCH_WARMUP"
+  if [[ $BENCH_PROFILE == jfr ]]; then profile_stop "$proxy" warmup; fi
 }
 
 row_keepalive() {
-  local proxy=$1 out="$RAW/$1-keepalive.txt"
+  local proxy=$1 out="$RAW/$1-keepalive$ROUND_TAG.txt"
   log "$proxy: HTTPS keep-alive GET, wrk -c$BENCH_CONNECTIONS, ${BENCH_DURATION}s"
   measure "$proxy" keepalive run_wrk "$out" "${PORT[$proxy]}" "$BENCH_DURATION" "$BENCH_CONNECTIONS"
   VAL[$proxy:keepalive.rps]=$(wrk_rps "$out")
@@ -68,7 +75,7 @@ row_keepalive() {
 }
 
 row_h2() {
-  local proxy=$1 out="$RAW/$1-h2.txt"
+  local proxy=$1 out="$RAW/$1-h2$ROUND_TAG.txt"
   log "$proxy: HTTP/2, h2load -c$BENCH_H2_CLIENTS -m$BENCH_H2_STREAMS, ${BENCH_DURATION}s"
   measure "$proxy" h2 run_h2load "$out" "${PORT[$proxy]}" "$BENCH_DURATION"
   VAL[$proxy:h2.rps]=$(h2_rps "$out")
@@ -78,7 +85,7 @@ row_h2() {
 }
 
 row_new_connections() {
-  local proxy=$1 out="$RAW/$1-close.txt"
+  local proxy=$1 out="$RAW/$1-close$ROUND_TAG.txt"
   log "$proxy: new TLS connections, wrk -c$BENCH_CLOSE_CONNECTIONS 'Connection: close', ${BENCH_DURATION}s"
   measure "$proxy" close run_wrk "$out" "${PORT[$proxy]}" "$BENCH_DURATION" \
     "$BENCH_CLOSE_CONNECTIONS" -H "Connection: close"
@@ -89,16 +96,18 @@ row_new_connections() {
 }
 
 row_websocket() {
-  local proxy=$1 out="$RAW/$1-ws.txt"
+  local proxy=$1 out="$RAW/$1-ws$ROUND_TAG.txt"
   log "$proxy: WebSocket echo, $BENCH_WS_CONNECTIONS connections, ${BENCH_WARMUP}s warm-up + ${BENCH_DURATION}s"
   run_ws "$out" "${PORT[$proxy]}" "$BENCH_WARMUP" "$BENCH_DURATION" &
   local client=$!
   # The proxy's CPU over the measured window only, from the client's MEASURING line to its end.
   local before after
   while ! grep -q '^MEASURING' "$out" 2>/dev/null && kill -0 "$client" 2>/dev/null; do sleep 0.05; done
+  profile_start "$proxy" ws
   before=$(group_cpu_ticks "${PID[$proxy]}")
   wait "$client" || true
   after=$(group_cpu_ticks "${PID[$proxy]}")
+  profile_stop "$proxy" ws
   VAL[$proxy:ws.rps]=$(ws_field "$out" ws_messages_per_sec)
   VAL[$proxy:ws.failed]=$(ws_field "$out" errors)
   VAL[$proxy:ws.cpu]=$(cpu_us_per $((after - before)) "$(ws_field "$out" ws_messages)")
@@ -106,6 +115,10 @@ row_websocket() {
 
 row_peak_rss() {
   VAL[$1:peak.rss]=$(kib_to_mib "$(group_hwm_kib "${PID[$1]}")")
+  # A JVM started with -XX:NativeMemoryTracking: where its memory is, next to the raw output.
+  if [[ $1 != nginx && " $(ak_java_opts "$1") " == *" -XX:NativeMemoryTracking="* ]]; then
+    "$(jcmd_of "$(ak_java "$1")")" "${PID[$1]}" VM.native_memory summary >"$RAW/$1-nmt.txt" 2>&1 || true
+  fi
 }
 
 # RSS while BENCH_IDLE_CONNECTIONS TLS connections, each after one request, sit idle.
@@ -307,6 +320,163 @@ watch_exit() {
   done
 }
 
+# A fresh process under keep-alive load from the moment it exists: the proxy is stopped (KILL, so
+# no shutdown delay), started again, and as soon as its HTTPS port answers, wrk -c$BENCH_CONNECTIONS
+# runs for BENCH_COLDSTART_DURATION seconds. The requests/s curve per second since the process
+# was started comes from the proxy's own access log (every request is a line with its time), so
+# nothing samples the proxy while it warms up, and its CPU time is read every second (from /proc,
+# by the load core). The load core can limit the rate, so the row gives the warm-up both ways:
+# requests/s, and the proxy's CPU per request, each against its steady state (the median of the
+# last third of the run); "to 90%" is the end of the first second from which the three-second
+# average reaches 90% of the steady rate (or the CPU per request comes within 1/0.9 of steady).
+row_cold_start() {
+  local proxy=$1 out="$RAW/$1-coldstart.txt" pid=${PID[$1]}
+  log "$proxy: cold start under keep-alive load, wrk -c$BENCH_CONNECTIONS for ${BENCH_COLDSTART_DURATION}s from the first answer"
+  # nginx: TERM is its fast shutdown (workers included); the JVM: KILL, past the shutdown delay.
+  if [[ $proxy == nginx ]]; then kill -TERM "$pid" 2>/dev/null || true; else kill -KILL "$pid" 2>/dev/null || true; fi
+  wait "$pid" 2>/dev/null || true
+  wait_until 10 "$proxy's port to be free" port_free "${PORT[$proxy]}"
+  local started=$EPOCHREALTIME
+  if [[ $proxy == nginx ]]; then
+    spawn_nginx
+    PID[nginx]=$NG_PID
+  else
+    spawn_akproxy "$proxy"
+    PID[$proxy]=$LAST_PID
+  fi
+  local deadline=$((SECONDS + 60))
+  until curl -sk -o /dev/null --max-time 1 --resolve "$BENCH_HOST:${PORT[$proxy]}:127.0.0.1" \
+    "https://$BENCH_HOST:${PORT[$proxy]}/"; do
+    kill -0 "${PID[$proxy]}" 2>/dev/null || die "$proxy exited while starting (cold-start row)"
+    ((SECONDS < deadline)) || die "$proxy did not answer within 60 s of its start (cold-start row)"
+    sleep 0.02
+  done
+  VAL[$proxy:cold.first]=$(elapsed_ms "$started")
+  # The proxy's CPU time, read every second while the load runs (from the load core).
+  local cpu_samples="$RAW/$proxy-coldstart-cpu.txt" sampler
+  (
+    while kill -0 "${PID[$proxy]}" 2>/dev/null; do
+      echo "$EPOCHREALTIME $(group_cpu_ticks "${PID[$proxy]}")"
+      sleep 1
+    done
+  ) >"$cpu_samples" &
+  sampler=$!
+  run_wrk "$out" "${PORT[$proxy]}" "$BENCH_COLDSTART_DURATION" "$BENCH_CONNECTIONS"
+  kill "$sampler" 2>/dev/null || true
+  wait "$sampler" 2>/dev/null || true
+  VAL[$proxy:cold.failed]=$(wrk_failures "$out")
+  VAL[$proxy:cold.detail]=$(wrk_failure_detail "$out")
+  local format=json
+  [[ $proxy == nginx ]] && format=combined
+  # The access log is written from a queue: wait until it stops growing, then bucket it.
+  access_log_5xx "$format" 0 "${ACCESS_LOG[$proxy]}" >/dev/null
+  local curve
+  curve=$(python3 "$BENCH_DIR/lib/coldstart.py" "$format" "${ACCESS_LOG[$proxy]}" "$started" \
+    "$cpu_samples" "$CLK_TCK") ||
+    die "could not read the cold-start curve from ${ACCESS_LOG[$proxy]}"
+  cp "${ACCESS_LOG[$proxy]}" "$RAW/$proxy-coldstart-access.log" 2>/dev/null || true
+  echo "$curve" >>"$out"
+  VAL[$proxy:cold.t90]=$(sed -n 's/^t90=//p' <<<"$curve")
+  VAL[$proxy:cold.steady]=$(sed -n 's/^steady=//p' <<<"$curve")
+  VAL[$proxy:cold.curve]=$(sed -n 's/^curve=//p' <<<"$curve")
+  VAL[$proxy:cold.cpu.steady]=$(sed -n 's/^cpu_steady=//p' <<<"$curve")
+  VAL[$proxy:cold.cpu.t90]=$(sed -n 's/^cpu_t90=//p' <<<"$curve")
+  VAL[$proxy:cold.cpu.curve]=$(sed -n 's/^cpu_curve=//p' <<<"$curve")
+  if [[ $proxy != nginx ]]; then
+    VAL[$proxy:cold.dropped]=$(akproxy_metric "$proxy" akproxy_access_log_dropped_total)
+  fi
+}
+
+# --- profiles (BENCH_PROFILE=jfr or perf) ---------------------------------------------------------
+# Each measured load row is recorded on its own into latest-raw/<proxy>-<row>[-r<round>].<jfr|perf>:
+# jfr (akproxy only): jcmd JFR.start before the load, JFR.stop after; bench/jfr-summary.py prints the
+# hot methods and allocation sites. perf (every proxy, nginx too): `perf record -e cpu-clock -g`
+# on the proxy's processes, and for a JVM its JIT code's symbols (jcmd Compiler.perfmap, into
+# /tmp/perf-<pid>.map); bench/perf-summary.sh splits the CPU into kernel, TLS, JVM and Java.
+# A recording costs the proxy CPU: a profiling run's figures are for the profile, not the table.
+
+profile_start() {
+  local proxy=$1 row=$2
+  case $BENCH_PROFILE in
+    jfr)
+      [[ $proxy != nginx ]] || return 0
+      "$(jcmd_of "$(ak_java "$proxy")")" "${PID[$proxy]}" JFR.start name="$row" settings=profile >/dev/null 2>&1 ||
+        log "JFR.start failed for $proxy ($row)"
+      ;;
+    perf)
+      local pids
+      pids=$(group_pids "${PID[$proxy]}" | paste -sd,)
+      perf record -q -e cpu-clock -F 999 -g -p "$pids" -o "$RAW/$proxy-$row$ROUND_TAG.perf" \
+        >/dev/null 2>&1 &
+      PERF_PID=$!
+      ;;
+  esac
+}
+
+profile_stop() {
+  local proxy=$1 row=$2
+  case $BENCH_PROFILE in
+    jfr)
+      [[ $proxy != nginx ]] || return 0
+      "$(jcmd_of "$(ak_java "$proxy")")" "${PID[$proxy]}" JFR.stop name="$row" \
+        filename="$RAW/$proxy-$row$ROUND_TAG.jfr" >/dev/null 2>&1 || log "JFR.stop failed for $proxy ($row)"
+      ;;
+    perf)
+      kill -INT "$PERF_PID" 2>/dev/null || true
+      wait "$PERF_PID" 2>/dev/null || true
+      if [[ $proxy != nginx ]]; then
+        "$(jcmd_of "$(ak_java "$proxy")")" "${PID[$proxy]}" Compiler.perfmap >/dev/null 2>&1 ||
+          log "Compiler.perfmap failed for $proxy"
+      fi
+      ;;
+  esac
+}
+
+# --- rounds -----------------------------------------------------------------------------------
+# The load rows run BENCH_ROUNDS times (each round: every load row, every proxy), and the table
+# shows each figure's median over the rounds; failure counts are summed over the rounds, never
+# medianed away. Every round's figures are listed under the table.
+
+LOAD_ROWS=" keepalive h2 new_connections websocket "
+declare -A ROUND_VALS
+# The VAL key prefix each load row writes.
+declare -A ROW_KEY=([keepalive]=keepalive [h2]=h2 [new_connections]=close [websocket]=ws)
+
+# Appends this round's figures of one row and proxy to ROUND_VALS.
+keep_round() {
+  local row=$1 proxy=$2 key
+  for key in "${!VAL[@]}"; do
+    if [[ $key == "$proxy:${ROW_KEY[$row]}."* || $key == "$proxy:$row."* ]]; then
+      ROUND_VALS[$key]+="${VAL[$key]}"$'\t'
+    fi
+  done
+}
+
+# Replaces each kept figure by its median over the rounds (failures and log lines: the sum;
+# failure details: each round's, when not "none").
+merge_rounds() {
+  local key
+  for key in "${!ROUND_VALS[@]}"; do
+    VAL[$key]=$(awk -F'\t' -v kind="${key##*.}" '{
+      n = 0
+      for (i = 1; i < NF; i++) v[++n] = $i
+      if (kind == "failed" || kind == "log5xx" || kind == "dropped" || kind == "ticks") {
+        s = 0; for (i = 1; i <= n; i++) s += v[i]; print s; exit
+      }
+      if (kind == "detail") {
+        out = ""; for (i = 1; i <= n; i++) if (v[i] != "none") out = out (out == "" ? "" : "; ") "round " i ": " v[i]
+        print (out == "" ? "none" : out); exit
+      }
+      m = 0; for (i = 1; i <= n; i++) if (v[i] ~ /^[0-9.]+$/) w[++m] = v[i] + 0
+      if (m == 0) { print "-"; exit }
+      for (i = 2; i <= m; i++) { x = w[i]; j = i - 1; while (j > 0 && w[j] > x) { w[j + 1] = w[j]; j-- } w[j + 1] = x }
+      med = (m % 2) ? w[(m + 1) / 2] : (w[m / 2] + w[m / 2 + 1]) / 2
+      d = index(v[1], ".") ? length(v[1]) - index(v[1], ".") : 0
+      printf "%." d "f\n", med
+    }' <<<"${ROUND_VALS[$key]}")
+  done
+}
+
 # run_row <row> <proxy>: one row for one proxy, counting the 5xx lines the row added to the
 # proxy's access log (and, for akproxy, the access-log lines it dropped meanwhile).
 run_row() {
@@ -323,8 +493,8 @@ run_row() {
   if [[ -n $dropped_before ]]; then
     local dropped_after
     dropped_after=$(akproxy_metric "$proxy" akproxy_access_log_dropped_total)
-    # The rollout row restarts the process, so its counter starts again from zero.
-    if [[ $row != rollout && -n $dropped_after && -n $dropped_before ]]; then
+    # The rollout and cold-start rows restart the process, so its counter starts again from zero.
+    if [[ $row != rollout && $row != cold_start && -n $dropped_after && -n $dropped_before ]]; then
       VAL[$proxy:$row.dropped]=$((dropped_after - dropped_before))
     fi
   fi
@@ -348,11 +518,11 @@ main() {
   for proxy in "${proxies[@]}"; do
     case $proxy in
       nginx) ports+=("$NG_HTTPS_PORT" "$NG_HTTP_PORT") ;;
-      akproxy | akproxy-jdk | akproxy-c2)
+      akproxy | akproxy-jdk | akproxy-c2 | akproxy-alt)
         ports+=("$(ak_https_port "$proxy")" "$(ak_http_port "$proxy")" "$(ak_admin_port "$proxy")")
         ensure_runtime_jar
         ;;
-      *) die "BENCH_PROXIES lists '$proxy': known are akproxy, akproxy-jdk, akproxy-c2 and nginx" ;;
+      *) die "BENCH_PROXIES lists '$proxy': known are akproxy, akproxy-jdk, akproxy-c2, akproxy-alt and nginx" ;;
     esac
   done
   require_free_ports "${ports[@]}"
@@ -397,7 +567,24 @@ main() {
     ROLLOUT_WINDOW=${ROLLOUT_WINDOW:-10}
     ((ROLLOUT_WINDOW >= 2)) || ROLLOUT_WINDOW=2
   fi
+  # The load rows first, BENCH_ROUNDS times over (round after round, so noise spreads over every
+  # proxy alike), then the others once, in the order given.
+  local round
+  for ((round = 1; round <= BENCH_ROUNDS; round++)); do
+    ROUND_TAG=""
+    ((BENCH_ROUNDS > 1)) && ROUND_TAG="-r$round" && log "round $round of $BENCH_ROUNDS"
+    for row in "${rows[@]}"; do
+      [[ $LOAD_ROWS == *" $row "* ]] || continue
+      for proxy in "${proxies[@]}"; do
+        run_row "$row" "$proxy"
+        keep_round "$row" "$proxy"
+      done
+    done
+  done
+  merge_rounds
+  ROUND_TAG=""
   for row in "${rows[@]}"; do
+    [[ $LOAD_ROWS == *" $row "* ]] && continue
     for proxy in "${proxies[@]}"; do run_row "$row" "$proxy"; done
   done
 

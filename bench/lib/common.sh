@@ -21,8 +21,11 @@ BENCH_CHURN_REQUESTS=${BENCH_CHURN_REQUESTS:-100} # the churn upstream closes a 
 BENCH_CHURN_IDLE_MS=${BENCH_CHURN_IDLE_MS:-2000}   # ... and after this long idle
 BENCH_CHURN_BURSTS=${BENCH_CHURN_BURSTS:-12}       # short bursts after idle gaps around BENCH_CHURN_IDLE_MS
 BENCH_ROLLOUT_LEAD=${BENCH_ROLLOUT_LEAD:-2}        # seconds of load before SIGTERM in the rollout row
-BENCH_ROWS=${BENCH_ROWS:-keepalive h2 new_connections websocket peak_rss idle_connections slow_reader reload churn rollout}
+BENCH_ROUNDS=${BENCH_ROUNDS:-3}                    # rounds of the load rows; the table shows medians
+BENCH_COLDSTART_DURATION=${BENCH_COLDSTART_DURATION:-30} # seconds of load on a fresh process (cold_start row)
+BENCH_ROWS=${BENCH_ROWS:-keepalive h2 new_connections websocket peak_rss cold_start idle_connections slow_reader reload churn rollout}
 BENCH_PROXIES=${BENCH_PROXIES:-akproxy akproxy-jdk nginx} # akproxy-jdk: the JDK TLS fallback
+BENCH_PROFILE=${BENCH_PROFILE:-}                  # jfr or perf: a recording per load row (run.sh)
 BENCH_KEY_TYPE=${BENCH_KEY_TYPE:-ec}               # ec (P-256) or rsa (2048)
 BENCH_PORT_BASE=${BENCH_PORT_BASE:-20000}
 BENCH_KEEP_WORK=${BENCH_KEEP_WORK:-0}              # 1 keeps the temporary directory for inspection
@@ -30,6 +33,10 @@ BENCH_HOST=${BENCH_HOST:-sso.example.com}
 
 AKPROXY_JAR=${AKPROXY_JAR:-$ROOT/proxy-runtime/target/proxy-runtime.jar}
 AKPROXY_JAVA=${AKPROXY_JAVA:-java}
+# akproxy-alt (opt-in): the runtime on another JVM and/or other flags, to weigh an alternative
+# against what ships in the same run; its flags default to the image's.
+AKPROXY_ALT_JAVA=${AKPROXY_ALT_JAVA:-$AKPROXY_JAVA}
+AKPROXY_ALT_JAVA_OPTS=${AKPROXY_ALT_JAVA_OPTS:-}
 RUNTIME_DOCKERFILE=$ROOT/images/proxy-runtime.Dockerfile
 
 # The JVM flags the runtime image starts the jar with: what its exec-form ENTRYPOINT passes
@@ -76,6 +83,10 @@ else
   AKPROXY_JAVA_OPTS=$(image_jvm_flags) || die "could not read the JVM flags of $RUNTIME_DOCKERFILE"
   AKPROXY_JAVA_OPTS_FROM="the ENTRYPOINT of images/proxy-runtime.Dockerfile"
 fi
+AKPROXY_ALT_JAVA_OPTS=${AKPROXY_ALT_JAVA_OPTS:-$AKPROXY_JAVA_OPTS}
+
+# The jcmd of the JVM a command runs on (for BENCH_PROFILE): next to its java.
+jcmd_of() { echo "$(dirname "$(readlink -f "$(command -v "$1")")")/jcmd"; }
 
 # Runs "$@" in the background on the given core list with stdout and stderr sent to the given
 # files, records its pid for cleanup and leaves it in LAST_PID (not echoed: a command

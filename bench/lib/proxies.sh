@@ -156,12 +156,17 @@ start_nginx() {
 # Starts nginx (again, after the rollout row) on the files start_nginx laid out; leaves its pid in
 # NG_PID.
 launch_nginx() {
-  start_pinned "$BENCH_PROXY_CPU" "$WORK/nginx.log" "$WORK/nginx.log" \
-    nginx -p "$NG_DIR" -c "$NG_DIR/nginx.conf" -e "$NG_DIR/error.log" -g 'daemon off;'
-  NG_PID=$LAST_PID
+  spawn_nginx
   wait_ready "$NG_PID" "$WORK/nginx.log" 30 "nginx" curl -skf --resolve "$BENCH_HOST:$NG_HTTPS_PORT:127.0.0.1" \
     "https://$BENCH_HOST:$NG_HTTPS_PORT/"
   log "nginx $(nginx -v 2>&1 | sed 's|.*/||') serving https://127.0.0.1:$NG_HTTPS_PORT (pid $NG_PID)"
+}
+
+# Starts nginx without waiting for it; leaves its pid in NG_PID.
+spawn_nginx() {
+  start_pinned "$BENCH_PROXY_CPU" "$WORK/nginx.log" "$WORK/nginx.log" \
+    nginx -p "$NG_DIR" -c "$NG_DIR/nginx.conf" -e "$NG_DIR/error.log" -g 'daemon off;'
+  NG_PID=$LAST_PID
 }
 
 nginx_reloads_logged() { grep -c 'SIGHUP) received' "$NG_DIR/error.log" || true; }
@@ -204,18 +209,24 @@ kubelet_publish() {
 
 # akproxy instances: "akproxy" runs with the runtime's default TLS engine (OpenSSL when it loads),
 # "akproxy-jdk" forces the JDK's TLS, the fallback; "akproxy-c2" (opt-in) is "akproxy" with the
-# JVM's full JIT (C2 as well as C1), to weigh the footprint flags against throughput. Each has
-# its own ports and volumes.
-declare -A AK_TLS_ENGINE=([akproxy]=auto [akproxy-jdk]=jdk [akproxy-c2]=auto)
-declare -A AK_PORT_OFFSET=([akproxy]=1000 [akproxy-jdk]=3000 [akproxy-c2]=5000)
+# JVM's full JIT (C2 as well as C1), to weigh the footprint flags against throughput;
+# "akproxy-alt" (opt-in) runs on AKPROXY_ALT_JAVA with AKPROXY_ALT_JAVA_OPTS, any alternative
+# to weigh against what ships. Each has its own ports and volumes.
+declare -A AK_TLS_ENGINE=([akproxy]=auto [akproxy-jdk]=jdk [akproxy-c2]=auto [akproxy-alt]=auto)
+declare -A AK_PORT_OFFSET=([akproxy]=1000 [akproxy-jdk]=3000 [akproxy-c2]=5000 [akproxy-alt]=6000)
 
 # The JVM flags of an instance.
 ak_java_opts() {
-  if [[ $1 == akproxy-c2 ]]; then
-    echo "${AKPROXY_JAVA_OPTS//-XX:TieredStopAtLevel=1/}"
-  else
-    echo "$AKPROXY_JAVA_OPTS"
-  fi
+  case $1 in
+    akproxy-c2) echo "${AKPROXY_JAVA_OPTS//-XX:TieredStopAtLevel=1/}" ;;
+    akproxy-alt) echo "$AKPROXY_ALT_JAVA_OPTS" ;;
+    *) echo "$AKPROXY_JAVA_OPTS" ;;
+  esac
+}
+
+# The java command of an instance.
+ak_java() {
+  if [[ $1 == akproxy-alt ]]; then echo "$AKPROXY_ALT_JAVA"; else echo "$AKPROXY_JAVA"; fi
 }
 declare -A AK_ADMIN_PORT AK_LIVES
 
@@ -268,19 +279,26 @@ start_akproxy() {
 # out. Access-log lines (stdout) go to a file per life of the process, as nginx's go to its
 # access.log, so the bench can count 5xx lines per row; the runtime's own log (stderr) is kept.
 launch_akproxy() {
-  local instance=$1 dir=$WORK/$1
-  AK_LIVES[$instance]=$((AK_LIVES[$instance] + 1))
-  ACCESS_LOG[$instance]=$WORK/$instance.access.${AK_LIVES[$instance]}.log
-  local java_opts
-  read -r -a java_opts <<<"$(ak_java_opts "$instance")"
-  start_pinned "$BENCH_PROXY_CPU" "${ACCESS_LOG[$instance]}" "$WORK/$instance.log" \
-    "$AKPROXY_JAVA" "${java_opts[@]}" -jar "$AKPROXY_JAR" --config "$dir/config/proxy.json" \
-    --event-loops 1 --tls-engine "${AK_TLS_ENGINE[$instance]}"
+  local instance=$1
+  spawn_akproxy "$instance"
   local pid=$LAST_PID
   wait_ready "$pid" "$WORK/$instance.log" 60 "$instance /readyz" \
     curl -sf "http://127.0.0.1:${AK_ADMIN_PORT[$instance]}/readyz"
   log "$instance serving https://127.0.0.1:$(ak_https_port "$instance") (pid $pid, TLS engine $(akproxy_status_field "$instance" tlsEngine))"
   LAST_PID=$pid
+}
+
+# Starts the process of an akproxy instance, without waiting for it; leaves its pid in LAST_PID.
+spawn_akproxy() {
+  local instance=$1 dir=$WORK/$1
+  AK_LIVES[$instance]=$((AK_LIVES[$instance] + 1))
+  ACCESS_LOG[$instance]=$WORK/$instance.access.${AK_LIVES[$instance]}.log
+  local java_opts
+  read -r -a java_opts <<<"$(ak_java_opts "$instance")"
+  start_pinned "$BENCH_PROXY_CPU" "${ACCESS_LOG[$instance]}" "$WORK/$instance.log.${AK_LIVES[$instance]}" \
+    "$(ak_java "$instance")" "${java_opts[@]}" -jar "$AKPROXY_JAR" --config "$dir/config/proxy.json" \
+    --event-loops 1 --tls-engine "${AK_TLS_ENGINE[$instance]}"
+  ln -sfn "$instance.log.${AK_LIVES[$instance]}" "$WORK/$instance.log"
 }
 
 # One field of an akproxy instance's /status JSON (a string or a number; reloads.<x> for the

@@ -71,10 +71,13 @@ report() {
     done
     echo "         JVM flags (from $AKPROXY_JAVA_OPTS_FROM): $AKPROXY_JAVA_OPTS"
     [[ " ${REPORT_AKPROXIES[*]} " == *" akproxy-c2 "* ]] && echo "         akproxy-c2: the same without -XX:TieredStopAtLevel=1"
+    [[ " ${REPORT_AKPROXIES[*]} " == *" akproxy-alt "* ]] &&
+      echo "         akproxy-alt: on $("$AKPROXY_ALT_JAVA" -version 2>&1 | head -1), flags: $AKPROXY_ALT_JAVA_OPTS"
   else
     echo "akproxy: not measured (BENCH_PROXIES=$BENCH_PROXIES)"
   fi
-  echo "runs: ${BENCH_WARMUP}s warm-up per load kind, ${BENCH_DURATION}s per row; $BENCH_KEY_TYPE certificate"
+  echo "runs: ${BENCH_WARMUP}s warm-up per load kind, ${BENCH_DURATION}s per row; load rows: median of $BENCH_ROUNDS rounds"
+  echo "      (failures summed over the rounds); $BENCH_KEY_TYPE certificate"
   echo "stub alone, client on the proxy core: ${VAL[stub:rps]:--} req/s keep-alive, ${VAL[stub:ws]:--} WebSocket msg/s"
   echo
   header
@@ -94,6 +97,13 @@ report() {
   line "  failed WebSockets (connect, close, stall)" "ws" ws.failed lower
   line "  5xx lines in the proxy's access log" "lines" websocket.log5xx lower
   line "Peak RSS after the rows above (VmHWM)" "MiB" peak.rss lower
+  line "Cold start: first answer, from process start" "ms" cold.first lower
+  line "  to 90% of steady keep-alive req/s" "s" cold.t90 lower
+  line "  steady state (wrk -c$BENCH_CONNECTIONS, ${BENCH_COLDSTART_DURATION}s)" "req/s" cold.steady higher
+  line "  to CPU/request within 1/0.9 of steady" "s" cold.cpu.t90 lower
+  line "  steady proxy CPU per request" "us" cold.cpu.steady lower
+  line "  failed: non-2xx/3xx + socket errors" "req" cold.failed lower
+  line "  5xx lines in the proxy's access log" "lines" cold_start.log5xx lower
   line "RSS with $BENCH_IDLE_CONNECTIONS idle TLS connections" "MiB" idle.rss lower
   line "  5xx lines in the proxy's access log" "lines" idle_connections.log5xx lower
   line "Peak RSS, slow reader of ${BENCH_BIG_MIB} MiB at $BENCH_SLOW_RATE/s" "MiB" slow.peak lower
@@ -109,6 +119,8 @@ report() {
   line "Rollout: answered, ${BENCH_ROLLOUT_LEAD} s before + $((${ROLLOUT_WINDOW:-1} - 1)) s after signal" "req" rollout.sent higher
   line "  failed: non-2xx/3xx + socket errors" "req" rollout.failed lower
   line "  5xx lines in the proxy's access log" "lines" rollout.log5xx lower
+  rounds_section
+  cold_start_section
   echo
   echo "Reload under load: wrk -c$BENCH_CONNECTIONS keep-alive for ${BENCH_RELOAD_DURATION}s; certificate and config replaced"
   echo "every ${BENCH_RELOAD_INTERVAL}s (akproxy: kubelet-style ..data symlink swap; nginx: files rewritten + nginx -s reload);"
@@ -139,6 +151,7 @@ report() {
     detail_line "$proxy" "churn, wrk" churn.h1 churn
     detail_line "$proxy" "churn, h2load" churn.h2 -
     detail_line "$proxy" "churn, idle-edge bursts" churn.edge -
+    detail_line "$proxy" "cold start" cold cold_start
     detail_line "$proxy" "rollout" rollout rollout
     if [[ -n ${VAL[$proxy:rollout.exit]:-} ]]; then
       printf '    %-22s %s%s\n' "" "${VAL[$proxy:rollout.readyz]:+/readyz ${VAL[$proxy:rollout.readyz]}; }" "${VAL[$proxy:rollout.exit]}"
@@ -149,6 +162,42 @@ report() {
     printf '    %-22s still reading: %s, other client got %s; log 5xx %s\n' "slow reader" \
       "$(val "$proxy:slow.alive")" "$(val "$proxy:slow.other")" "$(val "$proxy:slow_reader.log5xx")"
     dropped_line "$proxy"
+  done
+}
+
+# Every round's figure behind each median of the load rows.
+rounds_section() {
+  ((BENCH_ROUNDS > 1 && ${#ROUND_VALS[@]} > 0)) || return 0
+  echo
+  echo "Rounds (the table shows the median of these; failures are their sum):"
+  local proxy key label
+  for proxy in "${REPORT_PROXIES[@]}"; do
+    for key in keepalive.rps keepalive.cpu h2.rps h2.cpu close.rps close.cpu ws.rps ws.cpu; do
+      [[ -n ${ROUND_VALS[$proxy:$key]:-} ]] || continue
+      case $key in
+        *.rps) label="${key%.rps} rate" ;;
+        *.cpu) label="${key%.cpu} CPU us/op" ;;
+      esac
+      printf '  %-12s %-20s %s\n' "$proxy" "$label" "$(tr '\t' ' ' <<<"${ROUND_VALS[$proxy:$key]}")"
+    done
+  done
+}
+
+# The cold-start curve: requests answered in each second since the process was started.
+cold_start_section() {
+  local proxy any=""
+  for proxy in "${REPORT_PROXIES[@]}"; do [[ -n ${VAL[$proxy:cold.curve]:-} ]] && any=1; done
+  [[ -n $any ]] || return 0
+  echo
+  echo "Cold start: the proxy killed and started again, wrk -c$BENCH_CONNECTIONS keep-alive from its first answer;"
+  echo "requests answered in each second since the process started (from its access log), and the"
+  echo "proxy's CPU per request over each second of the load (from /proc, read every second):"
+  for proxy in "${REPORT_PROXIES[@]}"; do
+    [[ -n ${VAL[$proxy:cold.curve]:-} ]] || continue
+    printf '  %-12s req/s       %s\n' "$proxy" "${VAL[$proxy:cold.curve]}"
+    printf '  %-12s CPU us/req  %s\n' "" "${VAL[$proxy:cold.cpu.curve]:--}"
+    [[ ${VAL[$proxy:cold.dropped]:-0} =~ ^(0|)$ ]] ||
+      printf '  %-12s %s access-log lines dropped: the curve is a lower bound\n' "" "${VAL[$proxy:cold.dropped]}"
   done
 }
 
