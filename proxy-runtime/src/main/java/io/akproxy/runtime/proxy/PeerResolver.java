@@ -2,6 +2,9 @@ package io.akproxy.runtime.proxy;
 
 import io.akproxy.config.CidrMatcher;
 import io.akproxy.config.IpAddresses;
+import io.akproxy.runtime.vertx.VertxInternals;
+import io.netty.util.Attribute;
+import io.netty.util.AttributeKey;
 import io.netty.util.NetUtil;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.net.SocketAddress;
@@ -17,7 +20,31 @@ final class PeerResolver {
 
   private PeerResolver() {}
 
+  /** The peer of one connection as last resolved, and against which trusted CIDRs. */
+  private record Resolved(CidrMatcher trusted, Peer peer) {}
+
+  private static final AttributeKey<Resolved> RESOLVED = AttributeKey.valueOf("akproxy.peer");
+
+  /**
+   * The connection's peer. Both addresses are fixed for a connection's life, so the answer is kept
+   * on the connection and only worked out again for another set of trusted CIDRs (a reload): every
+   * request on a kept-alive connection or an HTTP/2 stream would otherwise format and parse the
+   * same address again.
+   */
   static Peer resolve(HttpConnection connection, CidrMatcher trusted) {
+    Attribute<Resolved> slot = VertxInternals.attribute(connection, RESOLVED);
+    Resolved last = slot == null ? null : slot.get();
+    if (last != null && last.trusted() == trusted) {
+      return last.peer();
+    }
+    Peer peer = resolveNow(connection, trusted);
+    if (slot != null) {
+      slot.set(new Resolved(trusted, peer));
+    }
+    return peer;
+  }
+
+  private static Peer resolveNow(HttpConnection connection, CidrMatcher trusted) {
     String tcpPeer = address(connection.remoteAddress(true));
     if (!trusted.matches(tcpPeer)) {
       return new Peer(tcpPeer, false);

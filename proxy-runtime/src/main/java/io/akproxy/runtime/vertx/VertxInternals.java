@@ -2,6 +2,8 @@ package io.akproxy.runtime.vertx;
 
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelPipeline;
+import io.netty.util.Attribute;
+import io.netty.util.AttributeKey;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -32,7 +34,10 @@ import java.util.List;
  *   <li>its HTTP/1.x client codec is {@value #HTTP1_CLIENT_CODEC} in a client connection's pipeline
  *       (the upstream pool watches the bytes authentik sends before it); when it is not, that
  *       connection's requests are simply never retried, so this one is not part of the check;
- *   <li>{@link KeyStoreHelper#loadKeyCert} parses PEM exactly as the TLS listener will.
+ *   <li>{@link KeyStoreHelper#loadKeyCert} parses PEM exactly as the TLS listener will;
+ *   <li>a connection's Netty channel can carry attributes (the client's resolved address is kept
+ *       there); when it cannot, the address is worked out per request instead, so this one is not
+ *       part of the check either.
  * </ul>
  *
  * Which protocol a connection speaks is never read from the pipeline: {@link
@@ -84,6 +89,18 @@ public final class VertxInternals {
               + " is not a ConnectionBase, so its Netty pipeline cannot be reached");
     }
     return base.channelHandlerContext().pipeline();
+  }
+
+  /**
+   * An attribute of the Netty channel under a connection, where per-connection facts can be kept,
+   * or {@code null} when the connection is not a {@code ConnectionBase} (the caller then works
+   * without: this is a cache, not a check).
+   */
+  public static <T> Attribute<T> attribute(HttpConnection connection, AttributeKey<T> key) {
+    if (!(connection instanceof ConnectionBase base)) {
+      return null;
+    }
+    return base.channel().attr(key);
   }
 
   /** Whether an HTTP/1.x connection's pipeline holds Vert.x's codec under the expected names. */
