@@ -11,6 +11,7 @@ import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.SocketAddress;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -56,7 +57,13 @@ final class ListenerVerticle extends VerticleBase {
     if (spec.counted() != null) {
       server.connectionHandler(this::connected);
     }
-    return server.listen().onSuccess(spec.started()::accept);
+    HttpServerOptions options = spec.options();
+    // A negative port: a random one shared by every instance with that number (Listeners).
+    Future<HttpServer> listening =
+        options.getPort() < 0
+            ? server.listen(SocketAddress.sharedRandomPort(-options.getPort(), options.getHost()))
+            : server.listen();
+    return listening.onSuccess(spec.started()::accept);
   }
 
   private void connected(HttpConnection connection) {

@@ -12,6 +12,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -25,6 +26,9 @@ import java.util.logging.Logger;
 public final class Listeners {
 
   private static final Logger LOG = Logger.getLogger("akproxy");
+  private static final int HTTPS = 1;
+  private static final int HTTP = 2;
+  private static final int ADMIN = 3;
 
   private final Vertx vertx;
   private final RuntimeOptions options;
@@ -65,7 +69,7 @@ public final class Listeners {
         deploy(
                 new ListenerVerticle.Spec(
                     "admin",
-                    ListenerOptions.admin(config, bind),
+                    port(ListenerOptions.admin(config, bind), ADMIN),
                     admin,
                     null,
                     null,
@@ -77,8 +81,10 @@ public final class Listeners {
                     deploy(
                         new ListenerVerticle.Spec(
                             "https",
-                            ListenerOptions.https(
-                                config, bind, initial.certificate(), options.tlsEngine()),
+                            port(
+                                ListenerOptions.https(
+                                    config, bind, initial.certificate(), options.tlsEngine()),
+                                HTTPS),
                             proxy,
                             proxy.invalidRequestHandler(),
                             Metrics.Listener.HTTPS,
@@ -91,7 +97,7 @@ public final class Listeners {
                         ? deploy(
                             new ListenerVerticle.Spec(
                                 "http",
-                                ListenerOptions.http(config, bind),
+                                port(ListenerOptions.http(config, bind), HTTP),
                                 redirect,
                                 redirect.invalidRequestHandler(),
                                 Metrics.Listener.HTTP,
@@ -109,6 +115,15 @@ public final class Listeners {
               LOG.info("listening admin on " + bind + ":" + adminPort());
             })
         .mapEmpty();
+  }
+
+  /**
+   * The configured port, or with {@link RuntimeOptions#anyPorts} a free one: a negative port is
+   * Vert.x's "random, and the same for every instance listening with this number", so the
+   * listener's instances on each event loop still share one socket.
+   */
+  private HttpServerOptions port(HttpServerOptions listener, int shared) {
+    return options.anyPorts() ? listener.setPort(-shared) : listener;
   }
 
   private Future<String> deploy(ListenerVerticle.Spec spec, int instances) {
