@@ -39,6 +39,9 @@ import javax.net.ssl.SSLContext;
  *       #drainSinks}; {@code /ws/big/?bytes=N} sends one binary frame of N bytes, then echoes
  *   <li>{@code .../_stub/status/N}: answers status N
  *   <li>{@code .../_stub/slow?ms=N}: answers after N ms
+ *   <li>{@code .../_stub/gate}: answers once the test {@linkplain #openGate opens the gate}; {@link
+ *       #atGate} counts the requests waiting there, so a test knows when N requests are in flight
+ *       at once without relying on how long a slow answer takes
  *   <li>{@code .../_stub/body}: answers with the request body
  *   <li>{@code .../_stub/big?bytes=N}: N bytes of body, written only as fast as the client reads
  *       ({@link #bigWritten})
@@ -63,6 +66,10 @@ public final class AuthentikStub implements AutoCloseable {
   private final boolean raw;
   private final boolean rawAnswers;
   private final InetAddress bindAddress;
+  private final int socketBuffer;
+  private final Object gate = new Object();
+  private boolean gateOpen;
+  private int atGate;
   private volatile Behaviour behaviour;
   private final ExecutorService threads =
       Executors.newCachedThreadPool(
@@ -98,6 +105,7 @@ public final class AuthentikStub implements AutoCloseable {
     this.rawAnswers = builder.rawAnswers;
     this.behaviour = builder.behaviour;
     this.bindAddress = builder.bindAddress;
+    this.socketBuffer = builder.socketBuffer;
     listen(builder.port);
   }
 
@@ -123,6 +131,7 @@ public final class AuthentikStub implements AutoCloseable {
     private Behaviour behaviour = Behaviour.DEFAULT;
     private InetAddress bindAddress = InetAddress.getLoopbackAddress();
     private int port;
+    private int socketBuffer;
 
     private Builder() {}
 
@@ -158,6 +167,16 @@ public final class AuthentikStub implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Asks the kernel for {@code bytes} of receive buffer and of send buffer on every connection
+     * (it may round up), instead of its defaults and autotuning: what a writer manages to push
+     * before it blocks is then mostly what the peer holds, not the kernel's buffers.
+     */
+    public Builder socketBuffers(int bytes) {
+      this.socketBuffer = bytes;
+      return this;
+    }
+
     /** A fixed port (0, the default, picks a free one). */
     public Builder port(int port) {
       this.port = port;
@@ -173,6 +192,10 @@ public final class AuthentikStub implements AutoCloseable {
     try {
       ServerSocket socket = new ServerSocket();
       socket.setReuseAddress(true);
+      if (socketBuffer > 0) {
+        // Before bind: accepted connections inherit it, and the window is agreed at the handshake.
+        socket.setReceiveBufferSize(socketBuffer);
+      }
       socket.bind(new InetSocketAddress(bindAddress, requestedPort), 1024);
       server = socket;
       port = socket.getLocalPort();
@@ -187,6 +210,9 @@ public final class AuthentikStub implements AutoCloseable {
       try {
         Socket accepted = socket.accept();
         accepted.setTcpNoDelay(true);
+        if (socketBuffer > 0) {
+          accepted.setSendBufferSize(socketBuffer);
+        }
         int id = connectionsOpened.incrementAndGet();
         open.add(accepted);
         threads.execute(() -> serve(accepted, id));
@@ -234,6 +260,44 @@ public final class AuthentikStub implements AutoCloseable {
 
   Behaviour currentBehaviour() {
     return behaviour;
+  }
+
+  /** Blocks the calling connection until the gate is open. */
+  void passGate() {
+    synchronized (gate) {
+      atGate++;
+      try {
+        while (!gateOpen && !closed) {
+          gate.wait();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } finally {
+        atGate--;
+      }
+    }
+  }
+
+  /** Lets every {@code /_stub/gate} request through, those waiting and those to come. */
+  public void openGate() {
+    synchronized (gate) {
+      gateOpen = true;
+      gate.notifyAll();
+    }
+  }
+
+  /** Holds {@code /_stub/gate} requests again (the gate starts closed). */
+  public void closeGate() {
+    synchronized (gate) {
+      gateOpen = false;
+    }
+  }
+
+  /** {@code /_stub/gate} requests waiting now. */
+  public int atGate() {
+    synchronized (gate) {
+      return atGate;
+    }
   }
 
   /** Changes the knobs for what happens from now on (connections already open included). */
@@ -403,6 +467,7 @@ public final class AuthentikStub implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
+    openGate();
     stop();
     threads.shutdownNow();
     try {

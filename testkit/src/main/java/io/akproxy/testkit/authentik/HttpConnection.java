@@ -175,6 +175,8 @@ final class HttpConnection {
     sleep(behaviour.responseDelay());
     if (command.equals("slow")) {
       sleep(Duration.ofMillis(Long.parseLong(query(request.target(), "ms", "1000"))));
+    } else if (command.equals("gate")) {
+      stub.passGate();
     }
     boolean head = request.method().equals("HEAD");
     boolean close =

@@ -1,9 +1,11 @@
 package io.akproxy.testkit.authentik;
 
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One request as the stub received it.
@@ -50,6 +52,13 @@ public record Received(
         .filter(h -> h.getKey().toLowerCase(Locale.ROOT).equals(lower))
         .map(Map.Entry::getValue)
         .toList();
+  }
+
+  /** The header names, lower-cased, each once, in order of first appearance. */
+  public Set<String> headerNames() {
+    Set<String> names = new LinkedHashSet<>();
+    headers.forEach(h -> names.add(h.getKey().toLowerCase(Locale.ROOT)));
+    return names;
   }
 
   public String bodyText() {

@@ -58,6 +58,15 @@ public final class ProjectedVolume {
     this.clock = clock;
   }
 
+  /**
+   * A volume at {@code dir} projected with {@code files} as UTF-8 text, as a pod starts with it.
+   */
+  public static ProjectedVolume withText(Path dir, Map<String, String> files) {
+    ProjectedVolume volume = new ProjectedVolume(dir);
+    volume.projectText(files);
+    return volume;
+  }
+
   public Path dir() {
     return dir;
   }

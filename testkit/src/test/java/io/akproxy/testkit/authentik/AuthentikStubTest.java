@@ -71,6 +71,7 @@ class AuthentikStubTest {
     Received received = stub.last();
     assertThat(received.path()).isEqualTo("/api/v3/flows/");
     assertThat(received.headers("x-forwarded-for")).containsExactly("203.0.113.1", "10.0.0.1");
+    assertThat(received.headerNames()).containsExactly("host", "x-forwarded-for", "content-length");
     assertThat(received.bodyText()).isEqualTo("hello");
   }
 
@@ -228,6 +229,26 @@ class AuthentikStubTest {
   }
 
   @Test
+  void holdsGateRequestsUntilTheGateOpens() throws Exception {
+    AuthentikStub stub = start(AuthentikStub.builder());
+    List<Wire> wires = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      wires.add(connect(stub).send("GET /_stub/gate HTTP/1.1\r\nHost: a\r\n\r\n"));
+    }
+
+    Await.until("three requests at the gate", PATIENCE, () -> stub.atGate() == 3);
+    assertThat(stub.responseCount()).isEqualTo(3);
+    assertThat(wires.get(0).in.available()).isZero();
+    stub.openGate();
+
+    for (Wire wire : wires) {
+      assertThat(wire.read().status()).isEqualTo(200);
+    }
+    assertThat(stub.atGate()).isZero();
+    assertThat(wires.get(0).get("/_stub/gate").status()).isEqualTo(200);
+  }
+
+  @Test
   void answersStatusesHopHeadersAndConnectionCloseOnRequest() throws Exception {
     AuthentikStub stub = start(AuthentikStub.builder());
     Wire wire = connect(stub);
@@ -299,13 +320,7 @@ class AuthentikStubTest {
     wire.socket.setReceiveBufferSize(64 * 1024);
 
     wire.send(upgrade("/ws/flood/"));
-    long heldBack =
-        Await.untilStable(
-            "the flood held back",
-            Duration.ofMillis(500),
-            PATIENCE,
-            stub::floodBytes,
-            bytes -> stub.floodBlocked());
+    long heldBack = floodHeldBack(stub);
 
     assertThat(heldBack).isLessThan(64L << 20);
     byte[] buffer = new byte[1 << 20];
@@ -314,6 +329,34 @@ class AuthentikStubTest {
       read += wire.in.read(buffer);
     }
     assertThat(stub.floodBytes()).isGreaterThan(heldBack);
+  }
+
+  @Test
+  void smallSocketBuffersHoldAFloodBackSooner() throws Exception {
+    long[] held = new long[2];
+    int[] buffers = {0, 16 * 1024};
+    for (int i = 0; i < 2; i++) {
+      try (AuthentikStub stub = AuthentikStub.builder().socketBuffers(buffers[i]).start();
+          Socket socket = new Socket()) {
+        socket.setReceiveBufferSize(16 * 1024);
+        socket.connect(stub.address());
+        Wire wire = new Wire(socket);
+        wire.send(upgrade("/ws/flood/"));
+        held[i] = floodHeldBack(stub);
+      }
+    }
+    // The kernel's default send buffer alone takes more than one 64 KiB frame before blocking.
+    assertThat(held[1]).isLessThan(held[0]).isLessThanOrEqualTo(2 * 64 * 1024);
+  }
+
+  /** What the flood wrote once it stopped moving, blocked on a full socket. */
+  private static long floodHeldBack(AuthentikStub stub) {
+    return Await.untilStable(
+        "the flood held back",
+        Duration.ofMillis(500),
+        PATIENCE,
+        stub::floodBytes,
+        bytes -> stub.floodBlocked());
   }
 
   @Test
