@@ -13,8 +13,8 @@ import io.akproxy.runtime.support.AdminProbe;
 import io.akproxy.runtime.support.Answer;
 import io.akproxy.runtime.support.Clients;
 import io.akproxy.runtime.support.ProxyFixture;
-import io.akproxy.runtime.support.TestPki;
-import io.akproxy.runtime.support.UpstreamStub;
+import io.akproxy.testkit.authentik.AuthentikStub;
+import io.akproxy.testkit.pki.CertificateAuthority;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
@@ -69,11 +69,13 @@ class OverridesTest {
   void servesThePodsPathsUnderTheRootOnItsOwnAddressAndResolvesTheUpstreamName(@TempDir Path root)
       throws Exception {
     Files.createDirectories(root.resolve("etc/akproxy/upstream-ca"));
-    Files.writeString(root.resolve("etc/akproxy/upstream-ca/ca.crt"), TestPki.get().rootPem());
+    Files.writeString(
+        root.resolve("etc/akproxy/upstream-ca/ca.crt"),
+        CertificateAuthority.sharedIntermediate().rootPem());
     String address = podAddress();
-    try (UpstreamStub upstream = UpstreamStub.tls()) {
+    try (AuthentikStub upstream = ProxyFixture.httpsUpstream()) {
       // The cluster's name and port; only --resolve knows where the stub really listens.
-      Overrides.Authority named = new Overrides.Authority(UpstreamStub.UPSTREAM_HOST, 9443);
+      Overrides.Authority named = new Overrides.Authority(ProxyFixture.UPSTREAM_HOST, 9443);
       Overrides.Authority stub = new Overrides.Authority("127.0.0.1", upstream.port());
       try (ProxyFixture proxy =
           ProxyFixture.builder(root)
@@ -91,9 +93,9 @@ class OverridesTest {
                     .setServer(SocketAddress.inetSocketAddress(proxy.httpsPort(), address)),
                 null);
         assertThat(answer.status()).isEqualTo(200);
-        assertThat(answer.body()).isEqualTo("hello from upstream");
+        assertThat(answer.body()).contains("\"method\":\"GET\",\"path\":\"/\"");
         // Verified against the CA under the root, with the configuration's name as SNI.
-        assertThat(upstream.last().serverName()).isEqualTo(UpstreamStub.UPSTREAM_HOST);
+        assertThat(upstream.last().serverName()).isEqualTo(ProxyFixture.UPSTREAM_HOST);
         assertThatThrownBy(() -> new Socket("127.0.0.1", proxy.httpsPort()).close())
             .as("nothing listens on the configuration's own bind address")
             .isInstanceOf(ConnectException.class);

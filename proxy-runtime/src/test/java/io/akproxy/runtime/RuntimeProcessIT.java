@@ -8,11 +8,10 @@ import io.akproxy.config.Shutdown;
 import io.akproxy.runtime.support.AdminProbe;
 import io.akproxy.runtime.support.Clients;
 import io.akproxy.runtime.support.PodFiles;
-import io.akproxy.runtime.support.ProjectedVolume;
 import io.akproxy.runtime.support.ProxyFixture;
 import io.akproxy.runtime.support.RequestLoad;
-import io.akproxy.runtime.support.UpstreamStub;
 import io.akproxy.testkit.authentik.AuthentikStub;
+import io.akproxy.testkit.kubelet.ProjectedVolume;
 import io.akproxy.testkit.runtime.RuntimeProcess;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -197,7 +196,7 @@ class RuntimeProcessIT {
     String address = OverridesTest.podAddress();
     String service = "authentik-server.authentik.svc.cluster.local:9000";
     Vertx vertx = Vertx.vertx();
-    try (UpstreamStub upstream = UpstreamStub.plain()) {
+    try (AuthentikStub upstream = AuthentikStub.plain()) {
       // The pod's own paths (/etc/akproxy/...) and the cluster's upstream name, as rendered.
       ProxyConfig config =
           ProxyFixture.builder(root)
@@ -280,7 +279,7 @@ class RuntimeProcessIT {
   void refusesAMissingCertificateNamingTheFile(@TempDir Path root) throws Exception {
     ProxyConfig config = ProxyFixture.builder(root).baseConfig();
     Path file =
-        ProjectedVolume.create(root.resolve("config"), Map.of("proxy.json", config.render()))
+        ProjectedVolume.withText(root.resolve("config"), Map.of("proxy.json", config.render()))
             .file("proxy.json");
     try (Runtime runtime = Runtime.start(file)) {
       assertThat(runtime.exit()).isEqualTo(2);

@@ -9,7 +9,8 @@ import io.akproxy.runtime.support.AdminProbe;
 import io.akproxy.runtime.support.Answer;
 import io.akproxy.runtime.support.Clients;
 import io.akproxy.runtime.support.ProxyFixture;
-import io.akproxy.runtime.support.UpstreamStub;
+import io.akproxy.testkit.authentik.AuthentikStub;
+import io.akproxy.testkit.time.Await;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -48,7 +49,7 @@ class AdminTest {
 
   @Test
   void reportsHealthMetricsAndStatus(@TempDir Path root) throws Exception {
-    try (UpstreamStub upstream = UpstreamStub.plain();
+    try (AuthentikStub upstream = AuthentikStub.plain();
         ProxyFixture proxy = ProxyFixture.builder(root).upstream(upstream).start()) {
       assertThat(Answer.get(admin, proxy.adminPort(), "/healthz").status()).isEqualTo(200);
       assertThat(Answer.get(admin, proxy.adminPort(), "/readyz").status()).isEqualTo(200);
@@ -61,7 +62,7 @@ class AdminTest {
 
       Answer.get(https, proxy.httpsPort(), "/");
       Answer.get(https, proxy.httpsPort(), "/");
-      Answer.get(https, proxy.httpsPort(), "/status/404");
+      Answer.get(https, proxy.httpsPort(), "/_stub/status/404");
       Answer.get(admin, proxy.httpPort(), "/");
 
       Answer metrics = Answer.get(admin, proxy.adminPort(), "/metrics");
@@ -153,7 +154,7 @@ class AdminTest {
 
   @Test
   void drainsInFlightRequestsAndIsNotReadyWhileShuttingDown(@TempDir Path root) throws Exception {
-    try (UpstreamStub upstream = UpstreamStub.plain();
+    try (AuthentikStub upstream = AuthentikStub.plain();
         ProxyFixture proxy =
             ProxyFixture.builder(root)
                 .upstream(upstream)
@@ -161,15 +162,15 @@ class AdminTest {
                 .start()) {
       Future<Integer> inFlight =
           https
-              .request(HttpMethod.GET, proxy.httpsPort(), "localhost", "/slow?ms=1500")
+              .request(HttpMethod.GET, proxy.httpsPort(), "localhost", "/_stub/gate")
               .compose(HttpClientRequest::send)
               .compose(r -> r.body().map(b -> r.statusCode()));
-      org.awaitility.Awaitility.await()
-          .atMost(Duration.ofSeconds(5))
-          .until(() -> upstream.last() != null);
+      Await.until(
+          "the request waits at authentik", Duration.ofSeconds(10), () -> upstream.atGate() == 1);
       Future<Void> stopped = proxy.runtime().shutdown();
       assertThat(Answer.get(admin, proxy.adminPort(), "/readyz").status()).isEqualTo(503);
       assertThat(Answer.get(admin, proxy.adminPort(), "/healthz").status()).isEqualTo(200);
+      upstream.openGate();
       assertThat(inFlight.await(5, TimeUnit.SECONDS)).isEqualTo(200);
       stopped.await(10, TimeUnit.SECONDS);
     }

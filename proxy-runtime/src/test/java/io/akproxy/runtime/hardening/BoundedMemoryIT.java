@@ -1,25 +1,22 @@
 package io.akproxy.runtime.hardening;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.akproxy.config.ProxyConfig;
-import io.akproxy.runtime.support.ProjectedVolume;
+import io.akproxy.runtime.support.AdminProbe;
+import io.akproxy.runtime.support.PodFiles;
 import io.akproxy.runtime.support.ProxyFixture;
-import io.akproxy.runtime.support.TestPki;
+import io.akproxy.testkit.runtime.RuntimeProcess;
+import io.akproxy.testkit.time.Await;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.HttpURLConnection;
 import java.net.Socket;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -32,16 +29,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 7, vector 6: the runtime as shipped (the jar, SerialGC, a 64 MiB heap cap) holds 1,000 idle
- * TLS connections, and a client reading a large download slowly, without running out of heap and
- * while still serving everyone else. The heap cap is the bound: a proxy that kept per-connection
- * garbage or buffered the download would die of OutOfMemoryError. Resident memory is printed for
- * the record and checked only against a generous ceiling (the figures belong to {@code make
- * bench}).
+ * Issue 7, vector 6: the runtime as shipped (the jar with the image's JVM flags: SerialGC, a 64 MiB
+ * heap cap, 64 MiB of direct memory) holds 1,000 idle TLS connections, and a client reading a large
+ * download slowly, without running out of heap and while still serving everyone else. The heap cap
+ * is the bound: a proxy that kept per-connection garbage or buffered the download would die of
+ * OutOfMemoryError. Resident memory is printed for the record and checked only against a generous
+ * ceiling (the figures belong to {@code make bench}).
  */
 class BoundedMemoryIT {
 
-  private static final Path JAR = Path.of("target", "proxy-runtime.jar");
   private static final int IDLE_CONNECTIONS = 1000;
   private static final long DOWNLOAD_MIB = 128;
 
@@ -50,55 +46,20 @@ class BoundedMemoryIT {
 
   @TempDir static Path root;
   private static CountingUpstream upstream;
-  private static Process process;
-  private static Path stderr;
+  private static RuntimeProcess process;
   private static ProxyConfig config;
 
   @BeforeAll
   static void start() throws Exception {
     upstream = new CountingUpstream();
     config = ProxyFixture.builder(root).upstreamUrl(upstream.url()).baseConfig();
-    TestPki pki = TestPki.get();
-    TestPki.Issued leaf = pki.leaf(TestPki.ec(), ProxyFixture.SERVER_NAME, "localhost");
-    ProjectedVolume.create(
-        root.resolve("tls"),
-        Map.of(
-            "tls.crt",
-            pki.chainPem(leaf),
-            "tls.key",
-            TestPki.keyPem(leaf.keys().getPrivate(), TestPki.KeyFormat.PKCS8)));
-    Path file =
-        ProjectedVolume.create(root.resolve("config"), Map.of("proxy.json", config.render()))
-            .file("proxy.json");
-    stderr = root.resolve("stderr.log");
-    String java = ProcessHandle.current().info().command().orElse("java");
-    process =
-        new ProcessBuilder(
-                java,
-                "-XX:+UseSerialGC",
-                "-Xmx64m",
-                "-XX:+ExitOnOutOfMemoryError",
-                "-jar",
-                JAR.toString(),
-                "--config",
-                file.toString(),
-                "--event-loops",
-                "1")
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-            .redirectError(stderr.toFile())
-            .start();
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(() -> Files.readString(stderr).contains("listening admin on"));
+    process = PodFiles.startRuntime(root, config);
   }
 
   @AfterAll
   static void stop() throws Exception {
     if (process != null) {
-      process.toHandle().destroy();
-      if (!process.waitFor(15, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-      }
+      process.close();
     }
     if (upstream != null) {
       upstream.close();
@@ -153,18 +114,12 @@ class BoundedMemoryIT {
           .startsWith("HTTP/1.1 200")
           .contains("content-length: " + (DOWNLOAD_MIB << 20));
       // The client reads nothing more for now: authentik must be held back within socket buffers.
-      long[] last = {-1};
-      await()
-          .atMost(Duration.ofSeconds(20))
-          .pollInterval(Duration.ofMillis(500))
-          .until(
-              () -> {
-                long now = upstream.bigWritten();
-                boolean stable = now == last[0];
-                last[0] = now;
-                return stable;
-              });
-      long heldBack = upstream.bigWritten();
+      long heldBack =
+          Await.untilStable(
+              "authentik held back",
+              Duration.ofMillis(500),
+              Duration.ofSeconds(20),
+              upstream::bigWritten);
       System.out.printf(
           "slow reader: authentik held back after %.1f MiB of %d MiB, RSS %d MiB%n",
           heldBack / 1048576.0, DOWNLOAD_MIB, rssMib());
@@ -189,7 +144,7 @@ class BoundedMemoryIT {
 
   private static void assertHealthy() throws IOException {
     assertThat(process.isAlive()).isTrue();
-    assertThat(Files.readString(stderr)).doesNotContain("OutOfMemoryError");
+    assertThat(process.logText()).doesNotContain("OutOfMemoryError");
   }
 
   private static String get(String path) throws IOException {
@@ -199,17 +154,8 @@ class BoundedMemoryIT {
     }
   }
 
-  private static long metric(String series) throws IOException {
-    URI uri = URI.create("http://127.0.0.1:" + config.listeners().admin().port() + "/metrics");
-    HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection();
-    try (InputStream in = connection.getInputStream()) {
-      for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
-        if (line.startsWith(series + " ")) {
-          return (long) Double.parseDouble(line.substring(series.length() + 1).trim());
-        }
-      }
-    }
-    throw new AssertionError(series + " not in /metrics");
+  private static long metric(String series) {
+    return AdminProbe.metric(config.listeners().admin().port(), series);
   }
 
   private static long rssMib() throws IOException {

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.akproxy.config.ProxyConfig;
 import io.akproxy.config.WebSocketSettings;
+import io.akproxy.runtime.support.Clients;
 import io.akproxy.runtime.support.PodFiles;
 import io.akproxy.runtime.support.ProxyFixture;
-import io.akproxy.runtime.support.TestPki;
 import io.akproxy.testkit.runtime.RuntimeProcess;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -18,10 +18,8 @@ import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.http.WebSocketFrame;
-import io.vertx.core.net.PemTrustOptions;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -84,19 +82,12 @@ class WebSocketDefaultLimitsIT {
             .baseConfig();
     assertThat(config.websocket()).isEqualTo(WebSocketSettings.defaults());
     httpsPort = config.listeners().https().port();
-    proxy =
-        RuntimeProcess.launcher(RuntimeProcess.jar())
-            .arguments("--config", PodFiles.write(root, config).toString(), "--event-loops", "1")
-            .admin("127.0.0.1", config.listeners().admin().port())
-            .log(root.resolve("runtime.log"))
-            .start();
-    proxy.awaitReady(Duration.ofSeconds(60));
+    proxy = PodFiles.startRuntime(root, config);
     client =
         vertx.createWebSocketClient(
             new WebSocketClientOptions()
                 .setSsl(true)
-                .setTrustOptions(
-                    new PemTrustOptions().addCertValue(Buffer.buffer(TestPki.get().rootPem())))
+                .setTrustOptions(Clients.trust())
                 .setDefaultHost("localhost")
                 .setMaxFrameSize(32 * MIB)
                 .setMaxMessageSize(32 * MIB));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.akproxy.config.WebSocketSettings;
+import io.akproxy.runtime.support.Clients;
 import io.akproxy.runtime.support.ProxyFixture;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -55,10 +56,7 @@ class WebSocketLimitsTest {
         vertx.createWebSocketClient(
             new io.vertx.core.http.WebSocketClientOptions()
                 .setSsl(true)
-                .setTrustOptions(
-                    new io.vertx.core.net.PemTrustOptions()
-                        .addCertValue(
-                            Buffer.buffer(io.akproxy.runtime.support.TestPki.get().rootPem())))
+                .setTrustOptions(Clients.trust())
                 .setDefaultHost("localhost")
                 .setMaxFrameSize(8 * 1024 * 1024)
                 .setMaxMessageSize(8 * 1024 * 1024));
@@ -77,13 +75,7 @@ class WebSocketLimitsTest {
   }
 
   private static WebSocket connect(String uri) throws Exception {
-    return client
-        .connect(
-            new WebSocketConnectOptions()
-                .setHost("localhost")
-                .setPort(proxy.httpsPort())
-                .setURI(uri))
-        .await(10, TimeUnit.SECONDS);
+    return Clients.connect(client, proxy.httpsPort(), uri);
   }
 
   /** The close code the client saw, once the connection is gone. */
@@ -145,14 +137,7 @@ class WebSocketLimitsTest {
           .atMost(Duration.ofSeconds(10))
           .until(() -> reloading.runtime().reloadStatus().applied() == 1);
       assertThat(reloading.runtime().reloadStatus().restartRequiredBy()).isEmpty();
-      WebSocket ws =
-          client
-              .connect(
-                  new WebSocketConnectOptions()
-                      .setHost("localhost")
-                      .setPort(reloading.httpsPort())
-                      .setURI("/ws/echo/"))
-              .await(10, TimeUnit.SECONDS);
+      WebSocket ws = Clients.connect(client, reloading.httpsPort(), "/ws/echo/");
       ws.writeFrame(WebSocketFrame.binaryFrame(Buffer.buffer(new byte[2048]), true));
       assertThat(closedWith(ws)).isEqualTo(1009);
     }

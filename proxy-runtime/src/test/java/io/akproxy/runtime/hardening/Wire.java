@@ -1,6 +1,6 @@
 package io.akproxy.runtime.hardening;
 
-import io.akproxy.runtime.support.TestPki;
+import io.akproxy.runtime.support.Clients;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -45,7 +45,7 @@ final class Wire {
   }
 
   /** One context for every connection: building one per socket costs more than the handshake. */
-  private static final SSLContext CONTEXT = TestPki.get().clientContext();
+  private static final SSLContext CONTEXT = Clients.trustContext();
 
   private Wire() {}
 

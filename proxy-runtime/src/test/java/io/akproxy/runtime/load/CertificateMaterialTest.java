@@ -3,14 +3,17 @@ package io.akproxy.runtime.load;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.akproxy.runtime.support.TestPki;
+import io.akproxy.testkit.pki.CertificateAuthority;
+import io.akproxy.testkit.pki.Certificates;
+import io.akproxy.testkit.pki.Issued;
+import io.akproxy.testkit.pki.KeyFormat;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 class CertificateMaterialTest {
 
-  private final TestPki pki = TestPki.get();
+  private final CertificateAuthority ca = CertificateAuthority.sharedIntermediate();
 
   private static byte[] bytes(String text) {
     return text.getBytes(StandardCharsets.US_ASCII);
@@ -18,17 +21,17 @@ class CertificateMaterialTest {
 
   @Test
   void describesTheLeafOfAChain() throws Exception {
-    TestPki.Issued leaf = pki.leaf(TestPki.ec(), "sso.example.com", "auth.example.com");
+    Issued leaf = ca.issue(Certificates.forHosts("sso.example.com", "auth.example.com"));
     CertificateMaterial material =
         CertificateMaterial.load(
-            bytes(pki.chainPem(leaf)),
+            bytes(leaf.chainPem()),
             "/tls/tls.crt",
-            bytes(TestPki.keyPem(leaf.keys().getPrivate(), TestPki.KeyFormat.TRADITIONAL)),
+            bytes(leaf.keyPem(KeyFormat.TRADITIONAL)),
             "/tls/tls.key",
             Instant.now());
     assertThat(material.chainLength()).isEqualTo(2);
     CertificateInfo info = material.info();
-    assertThat(info.serial()).isEqualTo(leaf.serial().toString(16));
+    assertThat(info.serial()).isEqualTo(leaf.serialHex());
     assertThat(info.dnsNames()).containsExactly("sso.example.com", "auth.example.com");
     assertThat(info.subject()).isEqualTo("CN=sso.example.com");
     assertThat(info.notAfter()).isEqualTo(leaf.certificate().getNotAfter().toInstant());
@@ -37,12 +40,12 @@ class CertificateMaterialTest {
 
   @Test
   void refusesAKeyThatDoesNotMatchTheCertificate() {
-    TestPki.Issued leaf = pki.leaf(TestPki.ec(), "sso.example.com");
-    String otherKey = TestPki.keyPem(TestPki.ec().getPrivate(), TestPki.KeyFormat.PKCS8);
+    Issued leaf = ca.issue(Certificates.forHosts("sso.example.com"));
+    String otherKey = Certificates.forHosts("sso.example.com").issue().keyPem();
     assertThatThrownBy(
             () ->
                 CertificateMaterial.load(
-                    bytes(pki.chainPem(leaf)),
+                    bytes(leaf.chainPem()),
                     "/tls/tls.crt",
                     bytes(otherKey),
                     "/tls/tls.key",
@@ -54,24 +57,20 @@ class CertificateMaterialTest {
 
   @Test
   void refusesAnExpiredCertificateAndOneNotValidYet() {
-    TestPki.Issued expired = pki.expiredLeaf(TestPki.ec(), "sso.example.com");
-    byte[] key = bytes(TestPki.keyPem(expired.keys().getPrivate(), TestPki.KeyFormat.PKCS8));
+    Issued expired = ca.issue(Certificates.forHosts("sso.example.com").expired());
+    byte[] key = bytes(expired.keyPem());
     assertThatThrownBy(
             () ->
                 CertificateMaterial.load(
-                    bytes(pki.chainPem(expired)),
-                    "/tls/tls.crt",
-                    key,
-                    "/tls/tls.key",
-                    Instant.now()))
+                    bytes(expired.chainPem()), "/tls/tls.crt", key, "/tls/tls.key", Instant.now()))
         .hasMessageStartingWith("/tls/tls.crt: the certificate expired at ");
-    TestPki.Issued leaf = pki.leaf(TestPki.ec(), "sso.example.com");
+    Issued leaf = ca.issue(Certificates.forHosts("sso.example.com"));
     assertThatThrownBy(
             () ->
                 CertificateMaterial.load(
-                    bytes(pki.chainPem(leaf)),
+                    bytes(leaf.chainPem()),
                     "/tls/tls.crt",
-                    bytes(TestPki.keyPem(leaf.keys().getPrivate(), TestPki.KeyFormat.PKCS8)),
+                    bytes(leaf.keyPem()),
                     "/tls/tls.key",
                     leaf.certificate().getNotBefore().toInstant().minusSeconds(60)))
         .isInstanceOfSatisfying(LoadException.class, e -> assertThat(e.isTimeDependent()).isTrue())
@@ -80,8 +79,8 @@ class CertificateMaterialTest {
 
   @Test
   void namesTheFileThatHoldsNoPem() {
-    TestPki.Issued leaf = pki.leaf(TestPki.ec(), "sso.example.com");
-    byte[] key = bytes(TestPki.keyPem(leaf.keys().getPrivate(), TestPki.KeyFormat.PKCS8));
+    Issued leaf = ca.issue(Certificates.forHosts("sso.example.com"));
+    byte[] key = bytes(leaf.keyPem());
     assertThatThrownBy(
             () ->
                 CertificateMaterial.load(
@@ -90,7 +89,7 @@ class CertificateMaterialTest {
     assertThatThrownBy(
             () ->
                 CertificateMaterial.load(
-                    bytes(pki.chainPem(leaf)),
+                    bytes(leaf.chainPem()),
                     "/tls/tls.crt",
                     bytes("not a key"),
                     "/tls/tls.key",

@@ -8,8 +8,8 @@ import io.akproxy.runtime.support.AdminProbe;
 import io.akproxy.runtime.support.Answer;
 import io.akproxy.runtime.support.Clients;
 import io.akproxy.runtime.support.ProxyFixture;
-import io.akproxy.runtime.support.TestPki;
-import io.akproxy.runtime.support.UpstreamStub;
+import io.akproxy.testkit.authentik.AuthentikStub;
+import io.akproxy.testkit.authentik.Received;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
@@ -41,11 +41,11 @@ class ForwardedHeadersTest {
           + "Connection: close\r\n"
           + "\r\n";
 
-  private static UpstreamStub upstream;
+  private static AuthentikStub upstream;
 
   @BeforeAll
   static void start() {
-    upstream = UpstreamStub.plain();
+    upstream = AuthentikStub.plain();
   }
 
   @AfterAll
@@ -73,14 +73,13 @@ class ForwardedHeadersTest {
   }
 
   /** Sends a request over TLS, after a PROXY header in the clear when one is given. */
-  private static UpstreamStub.Received send(int port, byte[] proxyHeader, String request)
-      throws IOException {
+  private static Received send(int port, byte[] proxyHeader, String request) throws IOException {
     return send("127.0.0.1", port, proxyHeader, request);
   }
 
   /** As {@link #send(int, byte[], String)}, from the client address {@code from}. */
-  private static UpstreamStub.Received send(
-      String from, int port, byte[] proxyHeader, String request) throws IOException {
+  private static Received send(String from, int port, byte[] proxyHeader, String request)
+      throws IOException {
     upstream.clear();
     try (Socket tcp = new Socket(from, port)) {
       if (proxyHeader != null) {
@@ -89,10 +88,7 @@ class ForwardedHeadersTest {
       }
       SSLSocket tls =
           (SSLSocket)
-              TestPki.get()
-                  .clientContext()
-                  .getSocketFactory()
-                  .createSocket(tcp, "localhost", port, true);
+              Clients.trustContext().getSocketFactory().createSocket(tcp, "localhost", port, true);
       tls.setSoTimeout(5000);
       String response = Clients.exchange(tls, request);
       assertThat(response).startsWith("HTTP/1.1 200 ");
@@ -104,12 +100,12 @@ class ForwardedHeadersTest {
   void fromAnUntrustedPeerEveryClaimIsReplacedByWhatTheProxySaw(@TempDir Path root)
       throws Exception {
     try (ProxyFixture proxy = proxy(root, List.of(), false)) {
-      UpstreamStub.Received received = send(proxy.httpsPort(), null, SPOOFING_REQUEST);
+      Received received = send(proxy.httpsPort(), null, SPOOFING_REQUEST);
       assertThat(received.headers("x-forwarded-for")).containsExactly("127.0.0.1");
       assertThat(received.headers("x-forwarded-proto")).containsExactly("https");
       assertThat(received.headers("x-forwarded-host")).containsExactly("sso.example.com");
       assertThat(received.header("host")).isEqualTo("sso.example.com");
-      assertThat(received.headers().names())
+      assertThat(received.headerNames())
           .doesNotContain("forwarded", "x-real-ip", "x_forwarded_for");
 
       // HTTP/2 too, where the host arrives as :authority.
@@ -121,7 +117,7 @@ class ForwardedHeadersTest {
                 .putHeader("x-forwarded-for", "1.1.1.1")
                 .putHeader("x-real-ip", "1.1.1.1"),
             null);
-        UpstreamStub.Received h2 = upstream.last();
+        Received h2 = upstream.last();
         assertThat(h2.headers("x-forwarded-for")).containsExactly("127.0.0.1");
         assertThat(h2.header("x-real-ip")).isNull();
         assertThat(h2.header("host")).isEqualTo("localhost:" + proxy.httpsPort());
@@ -134,19 +130,19 @@ class ForwardedHeadersTest {
   @Test
   void fromATrustedPeerTheChainIsKeptAndThePeerAppended(@TempDir Path root) throws Exception {
     try (ProxyFixture proxy = proxy(root, List.of("127.0.0.0/8"), false)) {
-      UpstreamStub.Received received = send(proxy.httpsPort(), null, SPOOFING_REQUEST);
+      Received received = send(proxy.httpsPort(), null, SPOOFING_REQUEST);
       assertThat(received.headers("x-forwarded-for")).containsExactly("1.1.1.1, 127.0.0.1");
       assertThat(received.header("x-forwarded-proto")).isEqualTo("http");
       assertThat(received.header("x-forwarded-host")).isEqualTo("evil.example");
       assertThat(received.header("forwarded")).isEqualTo("for=1.1.1.1");
-      assertThat(received.headers().names()).doesNotContain("x_forwarded_for");
+      assertThat(received.headerNames()).doesNotContain("x_forwarded_for");
     }
   }
 
   @Test
   void aProxyProtocolHeaderFromATrustedPeerNamesTheClient(@TempDir Path root) throws Exception {
     try (ProxyFixture proxy = proxy(root, List.of("127.0.0.0/8"), true)) {
-      UpstreamStub.Received v1 =
+      Received v1 =
           send(
               proxy.httpsPort(),
               "PROXY TCP4 203.0.113.7 10.0.0.1 56324 443\r\n".getBytes(StandardCharsets.US_ASCII),
@@ -155,7 +151,7 @@ class ForwardedHeadersTest {
       assertThat(v1.headers("x-forwarded-for")).containsExactly("203.0.113.7");
       assertThat(v1.header("x-forwarded-proto")).isEqualTo("https");
 
-      UpstreamStub.Received v2 =
+      Received v2 =
           send(proxy.httpsPort(), proxyV2(new byte[] {(byte) 198, 51, 100, 9}), SPOOFING_REQUEST);
       assertThat(v2.headers("x-forwarded-for")).containsExactly("198.51.100.9");
     }
@@ -164,7 +160,7 @@ class ForwardedHeadersTest {
   @Test
   void aProxyProtocolHeaderFromAnUntrustedPeerIsIgnored(@TempDir Path root) throws Exception {
     try (ProxyFixture proxy = proxy(root, List.of("10.0.0.0/8"), true)) {
-      UpstreamStub.Received received =
+      Received received =
           send(
               proxy.httpsPort(),
               "PROXY TCP4 203.0.113.7 10.0.0.1 56324 443\r\n".getBytes(StandardCharsets.US_ASCII),
@@ -178,7 +174,7 @@ class ForwardedHeadersTest {
   void aProxyProtocolHeaderFromAnUntrustedPeerCannotClaimATrustedAddress(@TempDir Path root)
       throws Exception {
     try (ProxyFixture proxy = proxy(root, List.of("10.0.0.0/8"), true)) {
-      UpstreamStub.Received received =
+      Received received =
           send(
               proxy.httpsPort(),
               "PROXY TCP4 10.9.9.9 10.0.0.1 56324 443\r\n".getBytes(StandardCharsets.US_ASCII),
@@ -193,7 +189,7 @@ class ForwardedHeadersTest {
   @Test
   void anIpv6ClientIsForwardedWithItsIpv6Address(@TempDir Path root) throws Exception {
     try (ProxyFixture proxy = proxy(root, List.of(), false, "::1")) {
-      UpstreamStub.Received received = send("::1", proxy.httpsPort(), null, SPOOFING_REQUEST);
+      Received received = send("::1", proxy.httpsPort(), null, SPOOFING_REQUEST);
       assertThat(received.headers("x-forwarded-for")).containsExactly("::1");
       assertThat(received.header("x-forwarded-host")).isEqualTo("sso.example.com");
     }
@@ -202,7 +198,7 @@ class ForwardedHeadersTest {
   @Test
   void anIpv6TrustedCidrKeepsTheChainOfAPeerInIt(@TempDir Path root) throws Exception {
     try (ProxyFixture proxy = proxy(root, List.of("::1/128"), false, "::1")) {
-      UpstreamStub.Received received = send("::1", proxy.httpsPort(), null, SPOOFING_REQUEST);
+      Received received = send("::1", proxy.httpsPort(), null, SPOOFING_REQUEST);
       assertThat(received.headers("x-forwarded-for")).containsExactly("1.1.1.1, ::1");
       assertThat(received.header("x-forwarded-host")).isEqualTo("evil.example");
     }
@@ -241,11 +237,11 @@ class ForwardedHeadersTest {
   @Test
   void anIpv4ClientOfADualStackListenerIsItsIpv4Address(@TempDir Path root) throws Exception {
     try (ProxyFixture proxy = proxy(root, List.of("127.0.0.0/8"), false, "::")) {
-      UpstreamStub.Received received = send("127.0.0.1", proxy.httpsPort(), null, SPOOFING_REQUEST);
+      Received received = send("127.0.0.1", proxy.httpsPort(), null, SPOOFING_REQUEST);
       assertThat(received.headers("x-forwarded-for")).containsExactly("1.1.1.1, 127.0.0.1");
     }
     try (ProxyFixture proxy = proxy(root.resolve("untrusted"), List.of(), false, "::")) {
-      UpstreamStub.Received received = send("127.0.0.1", proxy.httpsPort(), null, SPOOFING_REQUEST);
+      Received received = send("127.0.0.1", proxy.httpsPort(), null, SPOOFING_REQUEST);
       assertThat(received.headers("x-forwarded-for")).containsExactly("127.0.0.1");
     }
   }

@@ -6,7 +6,7 @@ import io.akproxy.config.Tls;
 import io.akproxy.runtime.support.Answer;
 import io.akproxy.runtime.support.Clients;
 import io.akproxy.runtime.support.ProxyFixture;
-import io.akproxy.runtime.support.UpstreamStub;
+import io.akproxy.testkit.authentik.AuthentikStub;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
@@ -28,7 +28,7 @@ class HstsTest {
 
   @TempDir static Path root;
   private static Vertx vertx;
-  private static UpstreamStub upstream;
+  private static AuthentikStub upstream;
   private static ProxyFixture proxy;
   private static HttpClient h1;
   private static HttpClient h2;
@@ -38,7 +38,7 @@ class HstsTest {
   @BeforeAll
   static void start() throws Exception {
     vertx = Vertx.vertx();
-    upstream = UpstreamStub.plain();
+    upstream = AuthentikStub.plain();
     proxy =
         ProxyFixture.builder(root)
             .upstream(upstream)
@@ -61,7 +61,8 @@ class HstsTest {
   @Test
   void onProxiedResponsesReplacingAuthentiksOwn() {
     for (HttpClient client : new HttpClient[] {h1, h2}) {
-      Answer ok = Answer.get(client, proxy.httpsPort(), "/authentik/hop");
+      // authentik answers with an HSTS header of its own (max-age=1).
+      Answer ok = Answer.get(client, proxy.httpsPort(), "/authentik/_stub/hop");
       assertThat(ok.status()).isEqualTo(200);
       assertThat(ok.headers().getAll("strict-transport-security")).containsExactly(SEED);
     }

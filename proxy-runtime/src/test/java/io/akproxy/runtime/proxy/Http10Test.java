@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.akproxy.runtime.support.Clients;
 import io.akproxy.runtime.support.ProxyFixture;
-import io.akproxy.runtime.support.UpstreamStub;
+import io.akproxy.testkit.authentik.AuthentikStub;
 import java.net.Socket;
 import java.nio.file.Path;
 import javax.net.ssl.SSLSocket;
@@ -20,7 +20,7 @@ class Http10Test {
 
   @Test
   void isRefusedOnHttpsWith505AndTheConnectionClosed(@TempDir Path root) throws Exception {
-    try (UpstreamStub upstream = UpstreamStub.plain();
+    try (AuthentikStub upstream = AuthentikStub.plain();
         ProxyFixture proxy = ProxyFixture.builder(root).upstream(upstream).start()) {
       for (String request :
           new String[] {
@@ -44,7 +44,7 @@ class Http10Test {
 
   @Test
   void getsTheSeedsRedirectOnPlainHttp(@TempDir Path root) throws Exception {
-    try (UpstreamStub upstream = UpstreamStub.plain();
+    try (AuthentikStub upstream = AuthentikStub.plain();
         ProxyFixture proxy = ProxyFixture.builder(root).upstream(upstream).start()) {
       assertThat(
               http10(proxy, "GET /if/flow/?next=%2F HTTP/1.0\r\nHost: sso.example.com:80\r\n\r\n"))

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.akproxy.runtime.support.Answer;
 import io.akproxy.runtime.support.Clients;
 import io.akproxy.runtime.support.ProxyFixture;
-import io.akproxy.runtime.support.UpstreamStub;
+import io.akproxy.testkit.authentik.AuthentikStub;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpVersion;
@@ -20,14 +20,14 @@ class PathPrefixTest {
 
   @TempDir static Path root;
   private static Vertx vertx;
-  private static UpstreamStub upstream;
+  private static AuthentikStub upstream;
   private static ProxyFixture proxy;
   private static HttpClient client;
 
   @BeforeAll
   static void start() throws Exception {
     vertx = Vertx.vertx();
-    upstream = UpstreamStub.plain();
+    upstream = AuthentikStub.plain();
     proxy =
         ProxyFixture.builder(root)
             .upstream(upstream)
@@ -48,7 +48,7 @@ class PathPrefixTest {
     upstream.clear();
     Answer answer = Answer.get(client, proxy.httpsPort(), "/authentik/if/flow/default/?next=%2F");
     assertThat(answer.status()).isEqualTo(200);
-    assertThat(upstream.last().uri()).isEqualTo("/authentik/if/flow/default/?next=%2F");
+    assertThat(upstream.last().target()).isEqualTo("/authentik/if/flow/default/?next=%2F");
   }
 
   @Test

@@ -9,8 +9,11 @@ import io.akproxy.runtime.support.AdminProbe;
 import io.akproxy.runtime.support.Answer;
 import io.akproxy.runtime.support.Clients;
 import io.akproxy.runtime.support.ProxyFixture;
-import io.akproxy.runtime.support.TestPki;
-import io.akproxy.runtime.support.UpstreamStub;
+import io.akproxy.testkit.authentik.AuthentikStub;
+import io.akproxy.testkit.pki.CertificateAuthority;
+import io.akproxy.testkit.pki.Certificates;
+import io.akproxy.testkit.pki.Issued;
+import io.akproxy.testkit.time.Await;
 import io.akproxy.testkit.time.ManualClock;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -81,7 +84,7 @@ class UpstreamTest {
   void reusesKeptAliveConnectionsAndKeepsAtMostTheConfiguredNumberIdleBeyondRecentDemand(
       @TempDir Path root) throws Exception {
     ManualClock clock = ManualClock.startingNow();
-    try (UpstreamStub upstream = UpstreamStub.plain();
+    try (AuthentikStub upstream = AuthentikStub.plain();
         ProxyFixture proxy =
             ProxyFixture.builder(root)
                 .clock(clock)
@@ -94,14 +97,21 @@ class UpstreamTest {
       assertThat(upstream.connectionsOpened()).isEqualTo(1);
 
       // Eight at once need eight connections (keep-alive never caps concurrency, as in nginx),
-      // and a burst keeps them while it lasts instead of reconnecting for every request...
+      // and a burst keeps them while it lasts instead of reconnecting for every request. The eight
+      // wait at authentik's gate until all of them are there: in flight together, whatever the
+      // machine's speed.
       List<Future<Integer>> concurrent = new ArrayList<>();
       for (int i = 0; i < 8; i++) {
         concurrent.add(
-            h2.request(HttpMethod.GET, proxy.httpsPort(), "localhost", "/slow?ms=400")
+            h2.request(HttpMethod.GET, proxy.httpsPort(), "localhost", "/_stub/gate")
                 .compose(HttpClientRequest::send)
                 .compose(r -> r.body().map(b -> r.statusCode())));
       }
+      Await.until(
+          "eight requests at authentik at once",
+          Duration.ofSeconds(10),
+          () -> upstream.atGate() == 8);
+      upstream.openGate();
       for (Future<Integer> status : concurrent) {
         assertThat(status.await(10, TimeUnit.SECONDS)).isEqualTo(200);
       }
@@ -124,40 +134,44 @@ class UpstreamTest {
 
   @Test
   void speaksTlsWithoutVerificationByDefault(@TempDir Path root) throws Exception {
-    try (UpstreamStub upstream = UpstreamStub.tls();
+    try (AuthentikStub upstream = ProxyFixture.httpsUpstream();
         ProxyFixture proxy = ProxyFixture.builder(root).upstream(upstream).start()) {
-      assertThat(Answer.get(h2, proxy.httpsPort(), "/").body()).isEqualTo("hello from upstream");
-      assertThat(upstream.last().version()).isEqualTo(HttpVersion.HTTP_1_1);
+      assertThat(Answer.get(h2, proxy.httpsPort(), "/").status()).isEqualTo(200);
+      assertThat(upstream.last().version()).isEqualTo("HTTP/1.1");
     }
   }
 
   @Test
   void verifiesAgainstTheCaFileWithTheServerNameAsSni(@TempDir Path root) throws Exception {
-    Path ca = Files.writeString(root.resolve("ca.crt"), TestPki.get().rootPem());
-    try (UpstreamStub upstream = UpstreamStub.tls();
+    Path ca =
+        Files.writeString(
+            root.resolve("ca.crt"), CertificateAuthority.sharedIntermediate().rootPem());
+    try (AuthentikStub upstream = ProxyFixture.httpsUpstream();
         ProxyFixture proxy =
             ProxyFixture.builder(root)
                 .upstream(upstream)
-                .config(upstream(u -> tls(u, true, ca.toString(), UpstreamStub.UPSTREAM_HOST)))
+                .config(upstream(u -> tls(u, true, ca.toString(), ProxyFixture.UPSTREAM_HOST)))
                 .start()) {
       assertThat(Answer.get(h1, proxy.httpsPort(), "/").status()).isEqualTo(200);
-      assertThat(upstream.last().serverName()).isEqualTo(UpstreamStub.UPSTREAM_HOST);
+      assertThat(upstream.last().serverName()).isEqualTo(ProxyFixture.UPSTREAM_HOST);
       assertThat(upstream.last().header("host")).isEqualTo("localhost:" + proxy.httpsPort());
     }
   }
 
   @Test
   void refusesAnUpstreamItCannotVerify(@TempDir Path root) throws Exception {
-    TestPki.Issued stranger =
-        TestPki.get().leaf(TestPki.ec(), "stranger.test"); // not a CA of the stub's chain
-    Path wrongCa =
-        Files.writeString(root.resolve("wrong.crt"), TestPki.pem(stranger.certificate()));
-    Path rightCa = Files.writeString(root.resolve("ca.crt"), TestPki.get().rootPem());
-    try (UpstreamStub upstream = UpstreamStub.tls()) {
+    // Not a CA of the stub's chain.
+    Issued stranger =
+        CertificateAuthority.sharedIntermediate().issue(Certificates.forHosts("stranger.test"));
+    Path wrongCa = Files.writeString(root.resolve("wrong.crt"), stranger.certificatePem());
+    Path rightCa =
+        Files.writeString(
+            root.resolve("ca.crt"), CertificateAuthority.sharedIntermediate().rootPem());
+    try (AuthentikStub upstream = ProxyFixture.httpsUpstream()) {
       for (UnaryOperator<Upstream> change :
           List.<UnaryOperator<Upstream>>of(
               u -> tls(u, true, rightCa.toString(), "other.test"),
-              u -> tls(u, true, wrongCa.toString(), UpstreamStub.UPSTREAM_HOST))) {
+              u -> tls(u, true, wrongCa.toString(), ProxyFixture.UPSTREAM_HOST))) {
         Path dir = Files.createTempDirectory(root, "proxy");
         try (ProxyFixture proxy =
             ProxyFixture.builder(dir).upstream(upstream).config(upstream(change)).start()) {
@@ -188,13 +202,13 @@ class UpstreamTest {
 
   @Test
   void answers504WhenAuthentikDoesNotAnswerInTime(@TempDir Path root) throws Exception {
-    try (UpstreamStub upstream = UpstreamStub.plain();
+    try (AuthentikStub upstream = AuthentikStub.plain();
         ProxyFixture proxy =
             ProxyFixture.builder(root)
                 .upstream(upstream)
                 .config(upstream(u -> timeouts(u, 2, 1)))
                 .start()) {
-      Answer answer = Answer.get(h2, proxy.httpsPort(), "/slow?ms=3000");
+      Answer answer = Answer.get(h2, proxy.httpsPort(), "/_stub/slow?ms=3000");
       assertThat(answer.status()).isEqualTo(504);
       assertThat(answer.body())
           .isEqualTo("504 Gateway Timeout: authentik did not answer in time\n");
@@ -213,7 +227,7 @@ class UpstreamTest {
 
   @Test
   void answers502WhileAuthentikIsDownAndRecoversWhenItReturns(@TempDir Path root) throws Exception {
-    try (UpstreamStub upstream = UpstreamStub.plain();
+    try (AuthentikStub upstream = AuthentikStub.plain();
         ProxyFixture proxy = ProxyFixture.builder(root).upstream(upstream).start()) {
       assertThat(Answer.get(h1, proxy.httpsPort(), "/").status()).isEqualTo(200);
       upstream.stop();
@@ -227,19 +241,20 @@ class UpstreamTest {
 
   @Test
   void streamsBodiesWithTheFramingHttp11Needs(@TempDir Path root) throws Exception {
-    try (UpstreamStub upstream = UpstreamStub.plain();
+    try (AuthentikStub upstream = AuthentikStub.plain();
         ProxyFixture proxy = ProxyFixture.builder(root).upstream(upstream).start()) {
       Buffer large = Buffer.buffer("x".repeat(300_000));
       for (HttpClient client : new HttpClient[] {h1, h2}) {
         Answer echoed =
-            Answer.send(client, Answer.request(HttpMethod.POST, proxy.httpsPort(), "/echo"), large);
+            Answer.send(
+                client, Answer.request(HttpMethod.POST, proxy.httpsPort(), "/_stub/body"), large);
         assertThat(echoed.body()).isEqualTo(large.toString());
         assertThat(upstream.last().header("content-length")).isEqualTo("300000");
       }
 
       // A chunked upload stays chunked.
       String chunked =
-          h1.request(HttpMethod.POST, proxy.httpsPort(), "localhost", "/echo")
+          h1.request(HttpMethod.POST, proxy.httpsPort(), "localhost", "/_stub/body")
               .compose(
                   request -> {
                     request.setChunked(true);
@@ -263,18 +278,19 @@ class UpstreamTest {
   @Test
   void stripsHopByHopResponseHeadersSoHttp2ClientsAcceptTheAnswer(@TempDir Path root)
       throws Exception {
-    try (UpstreamStub upstream = UpstreamStub.plain();
+    try (AuthentikStub upstream = AuthentikStub.plain();
         ProxyFixture proxy = ProxyFixture.builder(root).upstream(upstream).start()) {
       for (HttpClient client : new HttpClient[] {h1, h2}) {
-        Answer answer = Answer.get(client, proxy.httpsPort(), "/hop");
+        Answer answer = Answer.get(client, proxy.httpsPort(), "/_stub/hop");
         assertThat(answer.status()).isEqualTo(200);
         assertThat(answer.body()).isEqualTo("hop");
         assertThat(answer.headers().names()).doesNotContain("x-drop-me", "keep-alive");
-        assertThat(answer.header("x-upstream")).isEqualTo("stub");
+        assertThat(answer.header("x-upstream")).isEqualTo("authentik-stub");
       }
       Answer head = Answer.send(h1, Answer.request(HttpMethod.HEAD, proxy.httpsPort(), "/"), null);
       assertThat(head.status()).isEqualTo(200);
-      assertThat(head.header("content-length")).isEqualTo("19");
+      // authentik's length of the body a GET would get, though none follows.
+      assertThat(Integer.parseInt(head.header("content-length"))).isPositive();
       assertThat(head.body()).isEmpty();
     }
   }

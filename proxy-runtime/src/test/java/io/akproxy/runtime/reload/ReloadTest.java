@@ -7,14 +7,18 @@ import static org.awaitility.Awaitility.await;
 import io.akproxy.config.Forwarding;
 import io.akproxy.config.Listeners;
 import io.akproxy.config.ProxyConfig;
+import io.akproxy.config.Reload;
 import io.akproxy.config.Tls;
 import io.akproxy.config.Upstream;
 import io.akproxy.runtime.support.AdminProbe;
 import io.akproxy.runtime.support.Answer;
 import io.akproxy.runtime.support.Clients;
 import io.akproxy.runtime.support.ProxyFixture;
-import io.akproxy.runtime.support.TestPki;
-import io.akproxy.runtime.support.UpstreamStub;
+import io.akproxy.testkit.authentik.AuthentikStub;
+import io.akproxy.testkit.pki.CertificateAuthority;
+import io.akproxy.testkit.pki.Certificates;
+import io.akproxy.testkit.pki.Issued;
+import io.akproxy.testkit.time.Await;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpVersion;
@@ -38,10 +42,11 @@ class ReloadTest {
 
   // Generous: on a loaded machine a poll and a debounce can take a while; a pass takes ~1 s.
   private static final Duration RELOADED = Duration.ofSeconds(20);
+  private static final int BURST_DEBOUNCE_MILLIS = 1000;
 
   private static Vertx vertx;
   private static HttpClient h1;
-  private static UpstreamStub upstream;
+  private static AuthentikStub upstream;
 
   @TempDir Path root;
   private ProxyFixture proxy;
@@ -50,7 +55,7 @@ class ReloadTest {
   static void clients() {
     vertx = Vertx.vertx();
     h1 = Clients.http(vertx, HttpVersion.HTTP_1_1);
-    upstream = UpstreamStub.plain();
+    upstream = AuthentikStub.plain();
   }
 
   @AfterAll
@@ -92,24 +97,20 @@ class ReloadTest {
     }
   }
 
-  private static Map<String, String> tlsFiles(TestPki.Issued leaf, String keyPem) {
-    return Map.of("tls.crt", TestPki.get().chainPem(leaf), "tls.key", keyPem);
+  private static Map<String, String> tlsFiles(Issued leaf) {
+    return Map.of("tls.crt", leaf.chainPem(), "tls.key", leaf.keyPem());
   }
 
-  private static Map<String, String> tlsFiles(TestPki.Issued leaf) {
-    return tlsFiles(leaf, TestPki.keyPem(leaf.keys().getPrivate(), TestPki.KeyFormat.PKCS8));
-  }
-
-  private static TestPki.Issued newLeaf() {
-    return TestPki.get().leaf(TestPki.ec(), ProxyFixture.SERVER_NAME, "localhost");
+  private static Issued newLeaf() {
+    return ProxyFixture.serverCertificate();
   }
 
   @Test
   void servesANewCertificateAfterASwapAndLeavesOpenConnectionsAlone() throws Exception {
     String before = servedSerial();
     try (SSLSocket open = Clients.tls(proxy.httpsPort())) {
-      TestPki.Issued next = newLeaf();
-      proxy.tlsVolume().update(tlsFiles(next));
+      Issued next = newLeaf();
+      proxy.tlsVolume().projectText(tlsFiles(next));
       await().atMost(RELOADED).until(() -> servedSerial().equals(next.serialHex()));
       assertThat(status().getJsonObject("certificate").getString("serial"))
           .isEqualTo(next.serialHex());
@@ -136,18 +137,20 @@ class ReloadTest {
   @Test
   void keepsTheLastGoodCertificateWhenTheNewOneIsBrokenExpiredOrMismatched() {
     String serial = servedSerial();
-    TestPki.Issued other = newLeaf();
-    TestPki.Issued expired = TestPki.get().expiredLeaf(TestPki.ec(), ProxyFixture.SERVER_NAME);
+    Issued other = newLeaf();
+    Issued expired =
+        CertificateAuthority.sharedIntermediate()
+            .issue(Certificates.forHosts(ProxyFixture.SERVER_NAME).expired());
     List<Map<String, String>> bad =
         List.of(
             Map.of("tls.crt", "-----BEGIN CERTIFICATE-----\nnot base64!\n", "tls.key", "x"),
             tlsFiles(expired),
-            tlsFiles(other, TestPki.keyPem(TestPki.ec().getPrivate(), TestPki.KeyFormat.PKCS8)));
+            tlsFiles(other.withKeyOf(newLeaf())));
     List<String> reasons =
         List.of("no PEM certificate found", "the certificate expired at", "does not match");
     for (int i = 0; i < bad.size(); i++) {
       long failedBefore = failed();
-      proxy.tlsVolume().update(bad.get(i));
+      proxy.tlsVolume().projectText(bad.get(i));
       await().atMost(RELOADED).until(() -> failed() == failedBefore + 1);
       JsonObject lastReload = status().getJsonObject("lastReload");
       assertThat(lastReload.getString("result")).isEqualTo("failed");
@@ -167,7 +170,9 @@ class ReloadTest {
 
   @Test
   void keepsTheLastGoodConfigurationThenAppliesTheFixedOne() {
-    proxy.configVolume().update(Map.of("proxy.json", "{\"version\": 1, \"tls\": {\"hsts\": 5}"));
+    proxy
+        .configVolume()
+        .projectText(Map.of("proxy.json", "{\"version\": 1, \"tls\": {\"hsts\": 5}"));
     await().atMost(RELOADED).until(() -> failed() == 1);
     assertThat(status().getJsonObject("lastReload").getString("error"))
         .contains(root.resolve("config/proxy.json").toString())
@@ -217,7 +222,7 @@ class ReloadTest {
         null);
     assertThat(upstream.last().header("x-forwarded-for")).isEqualTo("203.0.113.1, 127.0.0.1");
 
-    try (UpstreamStub second = UpstreamStub.plain()) {
+    try (AuthentikStub second = AuthentikStub.plain()) {
       Upstream u = proxy.config().upstream();
       proxy.writeConfig(
           proxy
@@ -255,15 +260,28 @@ class ReloadTest {
 
   @Test
   void aBurstOfChangesIsOneReload() throws Exception {
-    TestPki.Issued next = newLeaf();
+    // A debounce far longer than the burst takes to write, even on a stalled machine.
+    proxy.close();
+    proxy =
+        ProxyFixture.builder(root.resolve("burst"))
+            .upstream(upstream)
+            .config(c -> c.withReload(new Reload(1, BURST_DEBOUNCE_MILLIS)))
+            .reload()
+            .start();
+    Issued next = newLeaf();
     ProxyConfig changed = proxy.config().withPathPrefix("/authentik/");
-    proxy.tlsVolume().update(tlsFiles(newLeaf()));
+    proxy.tlsVolume().projectText(tlsFiles(newLeaf()));
     proxy.writeConfig(changed);
-    proxy.tlsVolume().update(tlsFiles(next));
+    proxy.tlsVolume().projectText(tlsFiles(next));
     await().atMost(RELOADED).until(() -> applied() >= 1);
-    // Longer than the debounce and a poll interval: nothing else is coming.
-    Thread.sleep(1500);
-    assertThat(applied()).isEqualTo(1);
+    // Nothing else is coming: the count stays put for longer than a debounce and a poll.
+    long reloads =
+        Await.untilStable(
+            "applied reloads",
+            Duration.ofMillis(BURST_DEBOUNCE_MILLIS + 1000 + 500),
+            RELOADED,
+            this::applied);
+    assertThat(reloads).isEqualTo(1);
     assertThat(failed()).isZero();
     assertThat(servedSerial()).isEqualTo(next.serialHex());
     assertThat(status().getString("configHash")).isEqualTo(changed.hash());
@@ -308,7 +326,7 @@ class ReloadTest {
     assertThat(status().getJsonObject("lastReload").getString("error"))
         .isEqualTo(ca + ": no such file");
     Files.createDirectories(caDir);
-    Files.writeString(ca, TestPki.get().rootPem());
+    Files.writeString(ca, CertificateAuthority.sharedIntermediate().rootPem());
     await().atMost(RELOADED).until(() -> applied() == 1);
 
     // proxy.json as a plain file rewritten in place, not a kubelet symlink swap.

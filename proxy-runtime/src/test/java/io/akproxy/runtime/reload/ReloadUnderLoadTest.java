@@ -11,8 +11,8 @@ import io.akproxy.runtime.support.AdminProbe;
 import io.akproxy.runtime.support.Clients;
 import io.akproxy.runtime.support.ProxyFixture;
 import io.akproxy.runtime.support.RequestLoad;
-import io.akproxy.runtime.support.TestPki;
-import io.akproxy.runtime.support.UpstreamStub;
+import io.akproxy.testkit.authentik.AuthentikStub;
+import io.akproxy.testkit.pki.Issued;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.WebSocket;
@@ -38,8 +38,8 @@ class ReloadUnderLoadTest {
   @Test
   void reloadsFailNoRequestAndKeepTheWebSocketOpen(@TempDir Path root) throws Exception {
     Vertx vertx = Vertx.vertx();
-    try (UpstreamStub first = UpstreamStub.plain();
-        UpstreamStub second = UpstreamStub.plain();
+    try (AuthentikStub first = AuthentikStub.plain();
+        AuthentikStub second = AuthentikStub.plain();
         ProxyFixture proxy = ProxyFixture.builder(root).upstream(first).reload().start();
         RequestLoad keepAlive =
             RequestLoad.start(vertx, HttpVersion.HTTP_1_1, proxy.httpsPort(), "/", 4);
@@ -68,16 +68,8 @@ class ReloadUnderLoadTest {
               c -> c.withTls(withHsts(c.tls(), 900)));
       long applied = 0;
       for (UnaryOperator<ProxyConfig> change : configChanges) {
-        TestPki.Issued leaf =
-            TestPki.get().leaf(TestPki.ec(), ProxyFixture.SERVER_NAME, "localhost");
-        proxy
-            .tlsVolume()
-            .update(
-                Map.of(
-                    "tls.crt",
-                    TestPki.get().chainPem(leaf),
-                    "tls.key",
-                    TestPki.keyPem(leaf.keys().getPrivate(), TestPki.KeyFormat.PKCS8)));
+        Issued leaf = ProxyFixture.serverCertificate();
+        proxy.tlsVolume().projectText(Map.of("tls.crt", leaf.chainPem(), "tls.key", leaf.keyPem()));
         proxy.writeConfig(change.apply(proxy.config()));
         long expected = ++applied;
         await()

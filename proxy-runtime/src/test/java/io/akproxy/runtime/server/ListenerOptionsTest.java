@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.akproxy.config.ProxyConfig;
 import io.akproxy.runtime.load.CertificateMaterial;
-import io.akproxy.runtime.support.TestPki;
+import io.akproxy.testkit.pki.CertificateAuthority;
+import io.akproxy.testkit.pki.Certificates;
+import io.akproxy.testkit.pki.Issued;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
@@ -38,13 +40,13 @@ class ListenerOptionsTest {
   }
 
   private static CertificateMaterial certificateOf(ProxyConfig config) throws Exception {
-    TestPki pki = TestPki.get();
-    TestPki.Issued leaf = pki.leaf(TestPki.ec(), config.serverNames().get(0));
+    Issued leaf =
+        CertificateAuthority.sharedIntermediate()
+            .issue(Certificates.forHosts(config.serverNames().get(0)));
     return CertificateMaterial.load(
-        pki.chainPem(leaf).getBytes(StandardCharsets.US_ASCII),
+        leaf.chainPem().getBytes(StandardCharsets.US_ASCII),
         "tls.crt",
-        TestPki.keyPem(leaf.keys().getPrivate(), TestPki.KeyFormat.PKCS8)
-            .getBytes(StandardCharsets.US_ASCII),
+        leaf.keyPem().getBytes(StandardCharsets.US_ASCII),
         "tls.key",
         Instant.now());
   }

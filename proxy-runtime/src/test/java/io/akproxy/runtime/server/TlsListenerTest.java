@@ -6,8 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.akproxy.config.Tls;
 import io.akproxy.runtime.support.Clients;
 import io.akproxy.runtime.support.ProxyFixture;
-import io.akproxy.runtime.support.TestPki;
-import io.akproxy.runtime.support.UpstreamStub;
+import io.akproxy.testkit.authentik.AuthentikStub;
+import io.akproxy.testkit.pki.CertificateAuthority;
+import io.akproxy.testkit.pki.Certificates;
+import io.akproxy.testkit.pki.Issued;
+import io.akproxy.testkit.pki.KeyFormat;
+import io.akproxy.testkit.pki.Keys;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -30,11 +34,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Issue 3, behaviour 1: the HTTPS listener. */
 class TlsListenerTest {
 
-  private static UpstreamStub upstream;
+  private static AuthentikStub upstream;
 
   @BeforeAll
   static void upstream() {
-    upstream = UpstreamStub.plain();
+    upstream = AuthentikStub.plain();
   }
 
   @AfterAll
@@ -47,49 +51,40 @@ class TlsListenerTest {
         .flatMap(
             engine ->
                 Stream.of(
-                    Arguments.of("RSA", TestPki.KeyFormat.TRADITIONAL, engine),
-                    Arguments.of("RSA", TestPki.KeyFormat.PKCS8, engine),
-                    Arguments.of("EC", TestPki.KeyFormat.TRADITIONAL, engine),
-                    Arguments.of("EC", TestPki.KeyFormat.PKCS8, engine)));
+                    Arguments.of("RSA", KeyFormat.TRADITIONAL, engine),
+                    Arguments.of("RSA", KeyFormat.PKCS8, engine),
+                    Arguments.of("EC", KeyFormat.TRADITIONAL, engine),
+                    Arguments.of("EC", KeyFormat.PKCS8, engine)));
   }
 
   @ParameterizedTest(name = "{0} key as {1} on {2}")
   @MethodSource("keysAndEngines")
   void servesTheMountedChainWithEveryKeyKindAndFormat(
-      String algorithm, TestPki.KeyFormat format, TlsEngine engine, @TempDir Path root)
-      throws Exception {
-    TestPki pki = TestPki.get();
-    KeyPair keys = algorithm.equals("RSA") ? rsaKeys() : TestPki.ec();
-    TestPki.Issued leaf = pki.leaf(keys, ProxyFixture.SERVER_NAME, "localhost");
-    String keyPem = TestPki.keyPem(keys.getPrivate(), format);
+      String algorithm, KeyFormat format, TlsEngine engine, @TempDir Path root) throws Exception {
+    CertificateAuthority ca = CertificateAuthority.sharedIntermediate();
+    KeyPair keys = algorithm.equals("RSA") ? Keys.sharedRsa() : Keys.ec();
+    Issued leaf =
+        ca.issue(Certificates.forHosts(ProxyFixture.SERVER_NAME, "localhost").keyPair(keys));
+    String keyPem = leaf.keyPem(format);
     assertThat(keyPem)
         .contains(
-            format == TestPki.KeyFormat.PKCS8
+            format == KeyFormat.PKCS8
                 ? "BEGIN PRIVATE KEY"
                 : "BEGIN " + algorithm + " PRIVATE KEY");
     try (ProxyFixture proxy =
             ProxyFixture.builder(root)
                 .upstream(upstream)
                 .engine(engine)
-                .certificate(pki.chainPem(leaf), keyPem)
+                .certificate(leaf.chainPem(), keyPem)
                 .start();
         SSLSocket socket = Clients.tls(proxy.httpsPort())) {
       Certificate[] served = socket.getSession().getPeerCertificates();
       assertThat(served).hasSize(2);
       assertThat(((X509Certificate) served[0]).getSerialNumber()).isEqualTo(leaf.serial());
-      assertThat(served[1]).isEqualTo(pki.intermediate().certificate());
+      assertThat(served[1]).isEqualTo(ca.certificate());
       assertThat(socket.getSession().getProtocol()).isEqualTo("TLSv1.3");
       assertThat(proxy.runtime().tlsEngine()).isEqualTo(engine.label());
     }
-  }
-
-  private static KeyPair rsa;
-
-  private static synchronized KeyPair rsaKeys() {
-    if (rsa == null) {
-      rsa = TestPki.rsa();
-    }
-    return rsa;
   }
 
   @ParameterizedTest
@@ -141,7 +136,7 @@ class TlsListenerTest {
                       .build(),
                   HttpResponse.BodyHandlers.ofString());
       assertThat(response.version()).isEqualTo(java.net.http.HttpClient.Version.HTTP_2);
-      assertThat(response.body()).isEqualTo("hello from upstream");
+      assertThat(response.body()).contains("\"method\":\"GET\",\"path\":\"/\"");
     }
   }
 

@@ -1,12 +1,15 @@
 package io.akproxy.runtime.support;
 
+import io.akproxy.testkit.pki.CertificateAuthority;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.net.PemTrustOptions;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,6 +19,8 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 
@@ -24,8 +29,19 @@ public final class Clients {
 
   private Clients() {}
 
-  private static PemTrustOptions trust() {
-    return new PemTrustOptions().addCertValue(Buffer.buffer(TestPki.get().rootPem()));
+  /** One JDK context for every client: building one costs more than a handshake. */
+  private static final SSLContext TRUST_CONTEXT =
+      CertificateAuthority.sharedIntermediate().trustContext();
+
+  /** Vert.x trust in the test hierarchy's root (the proxy's certificates chain up to it). */
+  public static PemTrustOptions trust() {
+    return new PemTrustOptions()
+        .addCertValue(Buffer.buffer(CertificateAuthority.sharedIntermediate().rootPem()));
+  }
+
+  /** A JDK context trusting the test hierarchy's root. */
+  public static SSLContext trustContext() {
+    return TRUST_CONTEXT;
   }
 
   /** A Vert.x client speaking {@code version} (HTTP/2 through ALPN) to localhost. */
@@ -52,10 +68,21 @@ public final class Clients {
             .setDefaultHost("localhost"));
   }
 
+  /** A WebSocket through {@code client} to {@code uri} on localhost's {@code port}, open. */
+  public static WebSocket connect(WebSocketClient client, int port, String uri) {
+    try {
+      return client
+          .connect(new WebSocketConnectOptions().setHost("localhost").setPort(port).setURI(uri))
+          .await(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("no WebSocket to " + uri + " on port " + port, e);
+    }
+  }
+
   /** The JDK's client, negotiating HTTP/2 through ALPN. */
   public static java.net.http.HttpClient jdk() {
     return java.net.http.HttpClient.newBuilder()
-        .sslContext(TestPki.get().clientContext())
+        .sslContext(TRUST_CONTEXT)
         .version(java.net.http.HttpClient.Version.HTTP_2)
         .connectTimeout(Duration.ofSeconds(5))
         .build();
@@ -65,8 +92,7 @@ public final class Clients {
   public static SSLSocket tls(int port, List<String> protocols, List<String> alpn) {
     try {
       SSLSocket socket =
-          (SSLSocket)
-              TestPki.get().clientContext().getSocketFactory().createSocket("localhost", port);
+          (SSLSocket) TRUST_CONTEXT.getSocketFactory().createSocket("localhost", port);
       socket.setSoTimeout(5000);
       SSLParameters parameters = socket.getSSLParameters();
       parameters.setProtocols(protocols.toArray(String[]::new));

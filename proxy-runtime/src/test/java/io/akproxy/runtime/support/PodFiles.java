@@ -1,7 +1,11 @@
 package io.akproxy.runtime.support;
 
 import io.akproxy.config.ProxyConfig;
+import io.akproxy.testkit.kubelet.ProjectedVolume;
+import io.akproxy.testkit.pki.Issued;
+import io.akproxy.testkit.runtime.RuntimeProcess;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -17,18 +21,34 @@ public final class PodFiles {
    * @return the path of {@code proxy.json}, to pass as {@code --config}
    */
   public static Path write(Path root, ProxyConfig config) {
-    TestPki pki = TestPki.get();
-    TestPki.Issued leaf = pki.leaf(TestPki.ec(), ProxyFixture.SERVER_NAME, "localhost");
-    return write(
-        root,
-        config,
-        pki.chainPem(leaf),
-        TestPki.keyPem(leaf.keys().getPrivate(), TestPki.KeyFormat.PKCS8));
+    Issued leaf = ProxyFixture.serverCertificate();
+    return write(root, config, leaf.chainPem(), leaf.keyPem());
+  }
+
+  /**
+   * The shipped jar run as the image runs it (its JVM flags: testkit's {@link RuntimeProcess}) on
+   * one event loop, serving {@code config} from pod files written under {@code root}; ready when
+   * this returns. Its log is {@code root/runtime.log}.
+   */
+  public static RuntimeProcess startRuntime(Path root, ProxyConfig config) {
+    RuntimeProcess runtime =
+        RuntimeProcess.launcher(RuntimeProcess.jar())
+            .arguments("--config", write(root, config).toString(), "--event-loops", "1")
+            .admin("127.0.0.1", config.listeners().admin().port())
+            .log(root.resolve("runtime.log"))
+            .start();
+    try {
+      runtime.awaitReady(Duration.ofSeconds(60));
+    } catch (RuntimeException e) {
+      runtime.close();
+      throw e;
+    }
+    return runtime;
   }
 
   public static Path write(Path root, ProxyConfig config, String certPem, String keyPem) {
-    ProjectedVolume.create(root.resolve("tls"), Map.of("tls.crt", certPem, "tls.key", keyPem));
-    return ProjectedVolume.create(root.resolve("config"), Map.of("proxy.json", config.render()))
+    ProjectedVolume.withText(root.resolve("tls"), Map.of("tls.crt", certPem, "tls.key", keyPem));
+    return ProjectedVolume.withText(root.resolve("config"), Map.of("proxy.json", config.render()))
         .file("proxy.json");
   }
 }

@@ -16,6 +16,11 @@ import io.akproxy.runtime.load.LoadedSet;
 import io.akproxy.runtime.log.AccessLog;
 import io.akproxy.runtime.reload.Reloader;
 import io.akproxy.runtime.server.TlsEngine;
+import io.akproxy.testkit.authentik.AuthentikStub;
+import io.akproxy.testkit.kubelet.ProjectedVolume;
+import io.akproxy.testkit.pki.CertificateAuthority;
+import io.akproxy.testkit.pki.Certificates;
+import io.akproxy.testkit.pki.Issued;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.io.ByteArrayOutputStream;
@@ -34,13 +39,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
 /**
- * The runtime started in-process on free loopback ports, from files laid out as kubelet projects
- * them: {@code <root>/config/proxy.json}, {@code <root>/tls/tls.crt|tls.key} and, when asked for,
- * {@code <root>/upstream-ca/ca.crt}.
+ * The runtime started in-process on loopback, every listener on a port the kernel picks when it
+ * binds (read them from {@link #httpsPort()} and the like; the configuration's ports are not
+ * bound), from files laid out as kubelet projects them: {@code <root>/config/proxy.json}, {@code
+ * <root>/tls/tls.crt|tls.key} and, when asked for, {@code <root>/upstream-ca/ca.crt}.
  */
 public final class ProxyFixture implements AutoCloseable {
 
   public static final String SERVER_NAME = "sso.example.com";
+
+  /** The name authentik's certificate is for in the upstream TLS tests ({@link #httpsUpstream}). */
+  public static final String UPSTREAM_HOST = "upstream.test";
 
   private final Path root;
   private final Vertx vertx;
@@ -56,9 +65,9 @@ public final class ProxyFixture implements AutoCloseable {
     this.root = builder.root;
     Path mounts = builder.overrides.files().isRooted() ? root.resolve("etc/akproxy") : root;
     this.configVolume =
-        ProjectedVolume.create(mounts.resolve("config"), Map.of("proxy.json", config.render()));
+        ProjectedVolume.withText(mounts.resolve("config"), Map.of("proxy.json", config.render()));
     this.tlsVolume =
-        ProjectedVolume.create(
+        ProjectedVolume.withText(
             mounts.resolve("tls"), Map.of("tls.crt", builder.certPem, "tls.key", builder.keyPem));
     Path configFile = configVolume.file("proxy.json");
     FileRoot files = builder.overrides.files();
@@ -74,7 +83,7 @@ public final class ProxyFixture implements AutoCloseable {
                 .setEventLoopPoolSize(builder.eventLoops));
     RuntimeOptions options =
         new RuntimeOptions(
-            builder.eventLoops, builder.engine, accessLog, builder.clock, builder.overrides);
+            builder.eventLoops, builder.engine, accessLog, builder.clock, builder.overrides, true);
     ProxyRuntime started;
     try {
       started = ProxyRuntime.start(vertx, initial, options, metrics).await(20, TimeUnit.SECONDS);
@@ -92,16 +101,43 @@ public final class ProxyFixture implements AutoCloseable {
     }
   }
 
+  /**
+   * A fresh certificate for {@value #SERVER_NAME}, localhost and 127.0.0.1, issued by the shared
+   * test intermediate (its root is what {@link Clients} trust).
+   */
+  public static Issued serverCertificate() {
+    return serverCertificate(Clock.systemUTC());
+  }
+
+  /** The same, valid from {@code clock}'s now (as cert-manager issues: not backdated). */
+  public static Issued serverCertificate(Clock clock) {
+    return CertificateAuthority.sharedIntermediate()
+        .issue(Certificates.forHosts(SERVER_NAME, "localhost", "127.0.0.1").clock(clock));
+  }
+
+  /**
+   * authentik's stand-in over HTTPS, presenting a certificate for {@value #UPSTREAM_HOST} and
+   * 127.0.0.1 from the shared test hierarchy.
+   */
+  public static AuthentikStub httpsUpstream() {
+    return AuthentikStub.https(
+        CertificateAuthority.sharedIntermediate()
+            .issue(Certificates.forHosts(UPSTREAM_HOST, "127.0.0.1")));
+  }
+
   public static Builder builder(Path root) {
     return new Builder(root);
   }
 
-  /** Test-friendly defaults on free ports; {@code customize} changes anything else. */
+  /** Test-friendly defaults; {@code customize} changes anything else. */
   public static final class Builder {
     private final Path root;
     private String upstreamUrl = "http://127.0.0.1:9";
     private UnaryOperator<ProxyConfig> customize = c -> c;
+
+    /** Null: a fresh certificate at start, valid from the runtime's clock's now. */
     private String certPem;
+
     private String keyPem;
     private TlsEngine engine = TlsEngine.choose("auto");
     private int eventLoops = 1;
@@ -112,13 +148,9 @@ public final class ProxyFixture implements AutoCloseable {
 
     private Builder(Path root) {
       this.root = root;
-      TestPki pki = TestPki.get();
-      TestPki.Issued leaf = pki.leaf(TestPki.ec(), SERVER_NAME, "localhost", "127.0.0.1");
-      this.certPem = pki.chainPem(leaf);
-      this.keyPem = TestPki.keyPem(leaf.keys().getPrivate(), TestPki.KeyFormat.PKCS8);
     }
 
-    public Builder upstream(UpstreamStub stub) {
+    public Builder upstream(AuthentikStub stub) {
       this.upstreamUrl = stub.url();
       return this;
     }
@@ -182,34 +214,42 @@ public final class ProxyFixture implements AutoCloseable {
       return this;
     }
 
-    /** Starts on free ports, retrying with fresh ones if another process took them meanwhile. */
+    /**
+     * Starts in-process; the listeners bind ports the kernel picks, so no other process can take
+     * them first.
+     */
     public ProxyFixture start() throws Exception {
-      Exception last = null;
-      for (int attempt = 0; attempt < 3; attempt++) {
-        ProxyConfig config = customize.apply(baseConfig());
-        try {
-          return new ProxyFixture(this, config);
-        } catch (Exception e) {
-          if (!String.valueOf(e.getMessage()).contains("in use")) {
-            throw e;
-          }
-          last = e;
-        }
+      if (certPem == null) {
+        Issued leaf = serverCertificate(clock);
+        certPem = leaf.chainPem();
+        keyPem = leaf.keyPem();
       }
-      throw last;
+      Listeners defaults = ProxyConfig.defaults(List.of(SERVER_NAME)).listeners();
+      return new ProxyFixture(
+          this,
+          customize.apply(
+              config(defaults.https().port(), defaults.http().port(), defaults.admin().port())));
     }
 
+    /**
+     * The configuration for a runtime in another process, which binds the configured ports: free
+     * ones, picked now (released before the runtime binds them).
+     */
     public ProxyConfig baseConfig() {
       int[] ports = freePorts(3);
+      return config(ports[0], ports[1], ports[2]);
+    }
+
+    private ProxyConfig config(int httpsPort, int httpPort, int adminPort) {
       ProxyConfig defaults = ProxyConfig.defaults(List.of(SERVER_NAME));
       Upstream upstream = defaults.upstream();
       return defaults
           .withListeners(
               new Listeners(
                   "127.0.0.1",
-                  new Listeners.Https(ports[0]),
-                  new Listeners.Http(ports[1], true),
-                  new Listeners.Admin(ports[2])))
+                  new Listeners.Https(httpsPort),
+                  new Listeners.Http(httpPort, true),
+                  new Listeners.Admin(adminPort)))
           .withTls(
               overrides.files().isRooted()
                   ? Tls.defaults()
@@ -293,7 +333,7 @@ public final class ProxyFixture implements AutoCloseable {
 
   /** Rewrites proxy.json with a kubelet-style swap. */
   public void writeConfig(ProxyConfig config) {
-    configVolume.update(Map.of("proxy.json", config.render()));
+    configVolume.projectText(Map.of("proxy.json", config.render()));
   }
 
   /** The access-log lines written so far (the writer thread may lag a few milliseconds). */

@@ -2,7 +2,6 @@ package io.akproxy.runtime.support;
 
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
@@ -10,7 +9,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
-import io.vertx.core.net.PemTrustOptions;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -67,8 +65,7 @@ public final class RequestLoad implements AutoCloseable {
     HttpClientOptions options =
         new HttpClientOptions()
             .setSsl(true)
-            .setTrustOptions(
-                new PemTrustOptions().addCertValue(Buffer.buffer(TestPki.get().rootPem())))
+            .setTrustOptions(Clients.trust())
             .setUseAlpn(version == HttpVersion.HTTP_2)
             .setProtocolVersion(version)
             .setKeepAlive(keepAlive)
