@@ -74,6 +74,13 @@ final class PemKeys {
               throw new KeyException("the EC private key names no curve");
             }
             byte[] parameters = named.get();
+            if (parameters[0] == 0x30) {
+              // specifiedCurve (openssl -param_enc explicit): the JDK, so the proxy, reads named
+              // curves only, and "not valid PEM" would send the user looking in the wrong place.
+              throw new KeyException(
+                  "the EC private key spells out its curve's parameters instead of naming it; the"
+                      + " proxy needs a named curve (openssl ec -param_enc named_curve)");
+            }
             byte[] algorithm = Der.sequence(EC_PUBLIC_KEY_OID, parameters);
             return pkcs8(privateKeyInfo(algorithm, der), List.of("EC"));
           default:

@@ -14,7 +14,10 @@ final class SpecPaths {
           new String[] {"pathPrefix", "spec.path"},
           new String[] {"forwarding.trustedProxyCidrs", "spec.trustedProxyCIDRs"},
           new String[] {"forwarding.proxyProtocol", "spec.proxyProtocol"},
-          new String[] {"websocket.idleTimeoutSeconds", "spec.websocket.idleTimeoutSeconds"},
+          new String[] {"websocket", "spec.websocket"},
+          new String[] {"shutdown.delaySeconds", "spec.shutdown.delaySeconds"},
+          // The redirect names the Service's HTTPS port (ProxyConfigFactory).
+          new String[] {"listeners.http.redirectPort", "spec.service.httpsPort"},
           new String[] {"tls.minVersion", "spec.tls.minVersion"},
           new String[] {"tls.hsts", "spec.tls.hsts"},
           new String[] {"upstream.keepAlive.maxIdleConnections", "spec.upstream.keepAlive"},

@@ -173,22 +173,21 @@ public final class TlsSecretInspector {
     return result;
   }
 
-  /** The decoded text of one data key, if present and non-empty. */
+  /**
+   * The decoded text of one data key, if present and non-empty. Only {@code data}: the API server
+   * merges a written {@code stringData} into it and never returns {@code stringData} itself.
+   */
   static Optional<String> decoded(Secret secret, String key) {
     Map<String, String> data = secret.getData();
-    if (data != null && data.get(key) != null && !data.get(key).isBlank()) {
-      try {
-        return Optional.of(
-            new String(Base64.getMimeDecoder().decode(data.get(key)), StandardCharsets.UTF_8));
-      } catch (IllegalArgumentException e) {
-        return Optional.empty();
-      }
+    if (data == null || data.get(key) == null || data.get(key).isBlank()) {
+      return Optional.empty();
     }
-    Map<String, String> stringData = secret.getStringData();
-    if (stringData != null && stringData.get(key) != null && !stringData.get(key).isBlank()) {
-      return Optional.of(stringData.get(key));
+    try {
+      return Optional.of(
+          new String(Base64.getMimeDecoder().decode(data.get(key)), StandardCharsets.UTF_8));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
     }
-    return Optional.empty();
   }
 
   private static TlsInspection failed(Reason reason, String message) {
