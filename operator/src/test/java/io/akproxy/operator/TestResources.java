@@ -7,14 +7,21 @@ import io.akproxy.operator.api.AuthentikProxySpec;
 import io.akproxy.operator.api.ServiceRef;
 import io.akproxy.operator.api.TlsSpec;
 import io.akproxy.operator.api.UpstreamSpec;
+import io.akproxy.testkit.pki.Certificates;
+import io.akproxy.testkit.pki.Issued;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /** Typical objects for tests, and what a user does to them. */
@@ -67,6 +74,40 @@ public final class TestResources {
         .endPort()
         .endSpec()
         .build();
+  }
+
+  /** A certificate for sso.example.com, valid from now for cert-manager's 90 days. */
+  public static Issued ssoCertificate() {
+    return Certificates.forHosts("sso.example.com").issue();
+  }
+
+  /** A {@code kubernetes.io/tls} Secret holding {@code issued}, as cert-manager writes it. */
+  public static Secret tlsSecret(String namespace, String name, Issued issued) {
+    return tlsSecret(namespace, name, issued.tlsSecretData());
+  }
+
+  /**
+   * A {@code kubernetes.io/tls} Secret with this PEM text, for contents cert-manager never writes.
+   */
+  public static Secret tlsSecret(String namespace, String name, String certPem, String keyPem) {
+    return tlsSecret(
+        namespace, name, Map.of("tls.crt", base64(certPem), "tls.key", base64(keyPem)));
+  }
+
+  private static Secret tlsSecret(String namespace, String name, Map<String, String> data) {
+    return new SecretBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace(namespace)
+        .endMetadata()
+        .withType("kubernetes.io/tls")
+        .withData(data)
+        .build();
+  }
+
+  /** Secret data as the API server holds it. */
+  public static String base64(String text) {
+    return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
   }
 
   /**

@@ -4,7 +4,6 @@ import io.akproxy.operator.AkproxyOperator;
 import io.akproxy.operator.ApiClient;
 import io.akproxy.operator.OperatorSettings;
 import io.akproxy.operator.Simulation;
-import io.akproxy.operator.TestCertificates;
 import io.akproxy.operator.TestResources;
 import io.akproxy.operator.api.AuthentikProxy;
 import io.akproxy.operator.model.ConditionType;
@@ -43,10 +42,7 @@ public final class OperatorScaleBenchmark {
       UnrelatedSecrets.create(kube, NS, unrelatedSecrets);
       kube.resource(TestResources.authentikService(NS)).create();
       kube.resource(
-              TestCertificates.tlsSecret(
-                  NS,
-                  TestResources.TLS_SECRET,
-                  TestCertificates.issue(List.of("sso.example.com"), Duration.ofDays(90))))
+              TestResources.tlsSecret(NS, TestResources.TLS_SECRET, TestResources.ssoCertificate()))
           .create();
       ResyncCounter reconciles = new ResyncCounter();
       // The operator's own client, as in production (Main); closed after the run.

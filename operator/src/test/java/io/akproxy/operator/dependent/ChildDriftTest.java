@@ -42,29 +42,23 @@ class ChildDriftTest {
   @Test
   void quantitiesCompareByValue() {
     Deployment desired = deployment();
-    desired
+    requests(desired).put("cpu", new Quantity("0.5"));
+    Deployment actual = JSON.clone(desired);
+    requests(actual).put("cpu", new Quantity("500m"));
+    assertThat(ChildDrift.matches(JSON, desired, actual)).isTrue();
+    requests(actual).put("cpu", new Quantity("600m"));
+    assertThat(ChildDrift.matches(JSON, desired, actual)).isFalse();
+  }
+
+  private static java.util.Map<String, Quantity> requests(Deployment deployment) {
+    return deployment
         .getSpec()
         .getTemplate()
         .getSpec()
         .getContainers()
         .get(0)
         .getResources()
-        .getRequests()
-        .put("cpu", new Quantity("0.5"));
-    Deployment actual = JSON.clone(desired);
-    var requests =
-        actual
-            .getSpec()
-            .getTemplate()
-            .getSpec()
-            .getContainers()
-            .get(0)
-            .getResources()
-            .getRequests();
-    requests.put("cpu", new Quantity("500m"));
-    assertThat(ChildDrift.matches(JSON, desired, actual)).isTrue();
-    requests.put("cpu", new Quantity("600m"));
-    assertThat(ChildDrift.matches(JSON, desired, actual)).isFalse();
+        .getRequests();
   }
 
   @Test

@@ -87,13 +87,19 @@ class ArgoHealthScriptTest {
 
   private static AuthentikProxy healthy() {
     AuthentikProxy proxy = StatusModelTest.proxy();
+    return withSecondPodServing(proxy, current(proxy));
+  }
+
+  /** Two Ready pods: one serving the current state, the other {@code served}. */
+  private static AuthentikProxy withSecondPodServing(
+      AuthentikProxy proxy, Optional<ServedState> served) {
     proxy.setStatus(
         withPods(
             proxy,
             available(2),
             T0,
             pod("sso-proxy-a", true, current(proxy)),
-            pod("sso-proxy-b", true, current(proxy))));
+            pod("sso-proxy-b", true, served)));
     return proxy;
   }
 
@@ -121,14 +127,8 @@ class ArgoHealthScriptTest {
 
   @Test
   void podsStillServingTheOldCertificateAreProgressing() throws IOException {
-    AuthentikProxy proxy = StatusModelTest.proxy();
-    proxy.setStatus(
-        withPods(
-            proxy,
-            available(2),
-            T0,
-            pod("sso-proxy-a", true, current(proxy)),
-            pod("sso-proxy-b", true, Optional.of(StatusModelTest.OLD))));
+    AuthentikProxy proxy =
+        withSecondPodServing(StatusModelTest.proxy(), Optional.of(StatusModelTest.OLD));
     Health health = health(proxy);
     assertThat(health.status()).isEqualTo("Progressing");
     assertThat(health.message()).startsWith("ConfigApplied: 1 of 2 Ready proxy pods serve");

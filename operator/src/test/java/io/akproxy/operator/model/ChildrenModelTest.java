@@ -14,6 +14,8 @@ import io.akproxy.operator.api.ServiceType;
 import io.akproxy.operator.api.UpstreamTlsSpec;
 import io.akproxy.operator.api.WebSocketSpec;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -49,6 +51,22 @@ class ChildrenModelTest {
         TLS,
         java.util.Optional.empty(),
         "akproxy-system");
+  }
+
+  /** Every child the model wants, optional ones included when present. */
+  private static List<HasMetadata> everyChild(DesiredChildren children) {
+    List<HasMetadata> all =
+        new java.util.ArrayList<>(
+            List.of(
+                children.configMap(),
+                children.tlsSecret(),
+                children.deployment(),
+                children.service(),
+                children.serviceAccount()));
+    children.podDisruptionBudget().ifPresent(all::add);
+    children.autoscaler().ifPresent(all::add);
+    children.networkPolicy().ifPresent(all::add);
+    return all;
   }
 
   private static PodTemplateSpec template(AuthentikProxy proxy) {
@@ -255,6 +273,48 @@ class ChildrenModelTest {
   }
 
   @Test
+  void everyChildRecordsTheAnnotationsTheOperatorSetOnIt() {
+    // An update removes from the cluster's copy exactly the recorded keys the model no longer
+    // sets (a key dropped from spec.service.annotations), never another writer's (ChildUpdate).
+    AuthentikProxy proxy = proxy();
+    proxy.getSpec().autoscaling = new io.akproxy.operator.api.AutoscalingSpec();
+    proxy.getSpec().autoscaling.maxReplicas = 4;
+    proxy.getSpec().networkPolicy = new io.akproxy.operator.api.NetworkPolicySpec();
+    proxy.getSpec().service = new ServiceSpec();
+    proxy.getSpec().service.annotations = Map.of("example.com/lb", "internal");
+    proxy.getSpec().podAnnotations = Map.of("prometheus.io/scrape", "true");
+    DesiredChildren children = build(proxy);
+    List<HasMetadata> all = everyChild(children);
+    assertThat(all).hasSize(8);
+    for (var child : all) {
+      assertThat(OwnedAnnotations.recorded(child.getMetadata(), OwnedAnnotations.METADATA))
+          .as(child.getKind())
+          .isEqualTo(child.getMetadata().getAnnotations().keySet());
+    }
+    assertThat(
+            OwnedAnnotations.recorded(children.service().getMetadata(), OwnedAnnotations.METADATA))
+        .contains("example.com/lb");
+    Deployment deployment = children.deployment();
+    assertThat(OwnedAnnotations.recorded(deployment.getMetadata(), OwnedAnnotations.POD_TEMPLATE))
+        .isEqualTo(deployment.getSpec().getTemplate().getMetadata().getAnnotations().keySet())
+        .contains("prometheus.io/scrape");
+  }
+
+  @Test
+  void anObjectWithoutTheRecordClaimsNoAnnotation() {
+    // Made by someone else, or by an operator before the record existed: no key on it is known
+    // to be the operator's, so an update keeps them all.
+    ObjectMeta annotatedByOthers = new ObjectMeta();
+    annotatedByOthers.setAnnotations(Map.of("example.com/lb", "internal"));
+    ObjectMeta emptyRecord = new ObjectMeta();
+    emptyRecord.setAnnotations(Map.of(OwnedAnnotations.METADATA, ""));
+    for (ObjectMeta metadata :
+        java.util.Arrays.asList(null, new ObjectMeta(), annotatedByOthers, emptyRecord)) {
+      assertThat(OwnedAnnotations.recorded(metadata, OwnedAnnotations.METADATA)).isEmpty();
+    }
+  }
+
+  @Test
   void theServiceMapsStandardPortsOntoTheNamedContainerPorts() {
     AuthentikProxy proxy = proxy();
     proxy.getSpec().service = new ServiceSpec();
@@ -319,6 +379,21 @@ class ChildrenModelTest {
     assertThat(one.podDisruptionBudget()).isEmpty();
     assertThat(one.deployment().getSpec().getTemplate().getSpec().getTopologySpreadConstraints())
         .isEmpty();
+  }
+
+  @Test
+  void spreadConstraintsGivenInTheSpecReplaceTheDefaultOnes() {
+    AuthentikProxy proxy = proxy();
+    proxy.getSpec().topologySpreadConstraints =
+        List.of(
+            new io.fabric8.kubernetes.api.model.TopologySpreadConstraintBuilder()
+                .withMaxSkew(2)
+                .withTopologyKey("topology.kubernetes.io/zone")
+                .withWhenUnsatisfiable("DoNotSchedule")
+                .build());
+    assertThat(template(proxy).getSpec().getTopologySpreadConstraints())
+        .extracting(c -> c.getTopologyKey() + " " + c.getMaxSkew() + " " + c.getWhenUnsatisfiable())
+        .containsExactly("topology.kubernetes.io/zone 2 DoNotSchedule");
   }
 
   @Test
@@ -438,18 +513,8 @@ class ChildrenModelTest {
     proxy.getSpec().service.loadBalancerSourceRanges = List.of("10.0.0.0/8");
     proxy.getSpec().podAnnotations = Map.of("prometheus.io/scrape", "true");
     DesiredChildren children = build(proxy);
-    List<io.fabric8.kubernetes.api.model.HasMetadata> all = new java.util.ArrayList<>();
-    all.addAll(
-        List.of(
-            children.configMap(),
-            children.deployment(),
-            children.service(),
-            children.serviceAccount()));
-    children.podDisruptionBudget().ifPresent(all::add);
-    children.autoscaler().ifPresent(all::add);
-    children.networkPolicy().ifPresent(all::add);
     List<String> dropped = new java.util.ArrayList<>();
-    for (var child : all) {
+    for (var child : everyChild(children)) {
       zeroValues(
           JSON.convertValue(child, com.fasterxml.jackson.databind.JsonNode.class),
           child.getKind(),

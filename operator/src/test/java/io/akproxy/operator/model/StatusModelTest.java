@@ -1,11 +1,14 @@
 package io.akproxy.operator.model;
 
+import static io.akproxy.operator.Conditions.assertCondition;
+import static io.akproxy.operator.Conditions.condition;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.akproxy.operator.TestCertificates;
 import io.akproxy.operator.TestResources;
 import io.akproxy.operator.api.AuthentikProxy;
 import io.akproxy.operator.api.AuthentikProxyStatus;
+import io.akproxy.testkit.pki.Certificates;
+import io.akproxy.testkit.pki.Issued;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
@@ -21,13 +24,11 @@ import org.junit.jupiter.api.Test;
 class StatusModelTest {
 
   static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
-  static final TestCertificates.Issued CERT =
-      TestCertificates.issue(
-          TestCertificates.ecKey(),
-          List.of("sso.example.com"),
-          T0.minus(Duration.ofDays(1)),
-          T0.plus(Duration.ofDays(90)),
-          TestCertificates.KeyFormat.PKCS8);
+  static final Issued CERT =
+      Certificates.forHosts("sso.example.com")
+          .notBefore(T0.minus(Duration.ofDays(1)))
+          .notAfter(T0.plus(Duration.ofDays(90)))
+          .issue();
 
   static AuthentikProxy proxy() {
     return TestResources.proxy("authentik", "sso");
@@ -45,7 +46,7 @@ class StatusModelTest {
   }
 
   static Optional<Secret> goodSecret() {
-    return Optional.of(TestCertificates.tlsSecret("authentik", "sso-tls", CERT));
+    return Optional.of(TestResources.tlsSecret("authentik", "sso-tls", CERT));
   }
 
   /** A Deployment whose rollout is complete, with {@code replicas} pods of the current template. */
@@ -88,6 +89,17 @@ class StatusModelTest {
     return new Observed(deployment, service, views);
   }
 
+  /** Gives {@code proxy} the status of a healthy reconcile at T0, two pods serving. */
+  static void settledAtT0(AuthentikProxy proxy) {
+    proxy.setStatus(
+        next(
+            proxy,
+            assess(proxy, goodSecret(), T0),
+            Optional.of(available(2)),
+            Optional.empty(),
+            T0));
+  }
+
   static AuthentikProxyStatus next(
       AuthentikProxy proxy,
       Assessment assessment,
@@ -95,10 +107,6 @@ class StatusModelTest {
       Optional<Service> service,
       Instant now) {
     return StatusModel.next(proxy, assessment, observed(assessment, deployment, service), now);
-  }
-
-  private static Condition condition(AuthentikProxyStatus status, ConditionType type) {
-    return StatusModel.find(status, type).orElseThrow();
   }
 
   @Test
@@ -131,10 +139,9 @@ class StatusModelTest {
     assertThat(status.conditions)
         .filteredOn(c -> !List.of("Reconciling", "Stalled").contains(c.getType()))
         .allSatisfy(c -> assertThat(c.getStatus()).isEqualTo("True"));
-    assertThat(condition(status, ConditionType.RECONCILING).getStatus()).isEqualTo("False");
-    assertThat(condition(status, ConditionType.STALLED).getStatus()).isEqualTo("False");
-    assertThat(condition(status, ConditionType.CONFIG_APPLIED).getReason())
-        .isEqualTo("ConfigServed");
+    assertCondition(status, ConditionType.RECONCILING, "False", "Reconciled");
+    assertCondition(status, ConditionType.STALLED, "False", "NotStalled");
+    assertCondition(status, ConditionType.CONFIG_APPLIED, "True", "ConfigServed");
     assertThat(status.pods.total).isEqualTo(2);
     assertThat(status.pods.ready).isEqualTo(2);
     assertThat(status.pods.current).isEqualTo(2);
@@ -186,37 +193,15 @@ class StatusModelTest {
   @Test
   void aBadSecretFailsReadyWithItsReasonAndKeepsReportingWhatIsServed() {
     AuthentikProxy proxy = proxy();
-    proxy.setStatus(
-        next(
-            proxy,
-            assess(proxy, goodSecret(), T0),
-            Optional.of(available(2)),
-            Optional.empty(),
-            T0));
+    settledAtT0(proxy);
     Assessment missing = assess(proxy, Optional.empty(), T0);
     assertThat(missing.children()).as("children are left alone").isEmpty();
     AuthentikProxyStatus status =
         next(proxy, missing, Optional.of(available(2)), Optional.empty(), T0);
-    Condition ready = condition(status, ConditionType.READY);
-    assertThat(ready.getStatus()).isEqualTo("False");
-    assertThat(ready.getReason()).isEqualTo("SecretNotFound");
+    Condition ready = assertCondition(status, ConditionType.READY, "False", "SecretNotFound");
     assertThat(ready.getMessage()).startsWith("TLSReady: ");
     assertThat(status.certificate.serial).isEqualTo(CERT.serialHex());
     assertThat(status.configHash).isEqualTo(proxy.getStatus().configHash);
-  }
-
-  @Test
-  void anInvalidSpecIsNotAcceptedAndNamesTheSpecField() {
-    AuthentikProxy proxy = proxy();
-    proxy.getSpec().proxyProtocol = true;
-    proxy.getSpec().path = "authentik";
-    Assessment assessment = assess(proxy, goodSecret(), T0);
-    assertThat(assessment.accepted().holds()).isFalse();
-    assertThat(assessment.accepted().reason()).isEqualTo(Reason.INVALID_SPEC);
-    assertThat(assessment.accepted().message())
-        .contains("spec.proxyProtocol")
-        .contains("spec.path");
-    assertThat(assessment.children()).isEmpty();
   }
 
   @Test
@@ -249,7 +234,7 @@ class StatusModelTest {
             Optional.empty(),
             Optional.empty(),
             nearExpiry);
-    assertThat(condition(expiring, ConditionType.TLS_READY).getStatus()).isEqualTo("True");
+    assertCondition(expiring, ConditionType.TLS_READY, "True", "CertificateExpiringSoon");
     assertThat(Transition.between(broken, expiring))
         .extracting(Transition::reason, Transition::warning)
         .containsExactly(org.assertj.core.groups.Tuple.tuple("CertificateExpiringSoon", true));
@@ -285,13 +270,7 @@ class StatusModelTest {
   @Test
   void aPodBehindIsPropagatingSinceWhenItFellBehindAndNotReadyPodsAreNotHeldToIt() {
     AuthentikProxy proxy = proxy();
-    proxy.setStatus(
-        next(
-            proxy,
-            assess(proxy, goodSecret(), T0),
-            Optional.of(available(2)),
-            Optional.empty(),
-            T0));
+    settledAtT0(proxy);
     Instant later = T0.plusSeconds(30);
     AuthentikProxyStatus status =
         withPods(
@@ -301,9 +280,8 @@ class StatusModelTest {
             pod("sso-proxy-a", true, current(proxy)),
             pod("sso-proxy-b", true, Optional.of(OLD)),
             pod("sso-proxy-c", false, Optional.empty()));
-    Condition applied = condition(status, ConditionType.CONFIG_APPLIED);
-    assertThat(applied.getStatus()).isEqualTo("False");
-    assertThat(applied.getReason()).isEqualTo("Propagating");
+    Condition applied =
+        assertCondition(status, ConditionType.CONFIG_APPLIED, "False", "Propagating");
     assertThat(applied.getMessage())
         .contains("1 of 2 Ready proxy pods serve")
         .contains("behind since " + later)
@@ -311,12 +289,10 @@ class StatusModelTest {
     assertThat(status.pods.total).isEqualTo(3);
     assertThat(status.pods.ready).isEqualTo(2);
     assertThat(status.pods.current).isEqualTo(1);
-    Condition ready = condition(status, ConditionType.READY);
-    assertThat(ready.getReason()).isEqualTo("Propagating");
+    Condition ready = assertCondition(status, ConditionType.READY, "False", "Propagating");
     assertThat(ready.getMessage()).startsWith("ConfigApplied: ");
-    assertThat(condition(status, ConditionType.RECONCILING).getStatus()).isEqualTo("True");
-    assertThat(condition(status, ConditionType.RECONCILING).getReason()).isEqualTo("Propagating");
-    assertThat(condition(status, ConditionType.STALLED).getStatus()).isEqualTo("False");
+    assertCondition(status, ConditionType.RECONCILING, "True", "Propagating");
+    assertCondition(status, ConditionType.STALLED, "False", "NotStalled");
 
     // Still behind a minute later: "since" stays when it fell behind.
     proxy.setStatus(status);
@@ -340,8 +316,8 @@ class StatusModelTest {
             evenLater,
             pod("sso-proxy-a", true, current(proxy)),
             pod("sso-proxy-b", true, current(proxy)));
-    assertThat(condition(caughtUp, ConditionType.CONFIG_APPLIED).getStatus()).isEqualTo("True");
-    assertThat(condition(caughtUp, ConditionType.READY).getStatus()).isEqualTo("True");
+    assertCondition(caughtUp, ConditionType.CONFIG_APPLIED, "True", "ConfigServed");
+    assertCondition(caughtUp, ConditionType.READY, "True", "Ready");
   }
 
   @Test
@@ -360,13 +336,12 @@ class StatusModelTest {
                 Optional.of(
                     new ServedState(
                         OLD.configHash(), OLD.certificateSerial(), Optional.of(error), false))));
-    Condition applied = condition(status, ConditionType.CONFIG_APPLIED);
-    assertThat(applied.getReason()).isEqualTo("ReloadFailed");
+    Condition applied =
+        assertCondition(status, ConditionType.CONFIG_APPLIED, "False", "ReloadFailed");
     assertThat(applied.getMessage()).contains("sso-proxy-b").endsWith(error);
     assertThat(status.pods.items.get(1).lastReloadError).isEqualTo(error);
-    assertThat(condition(status, ConditionType.STALLED).getStatus()).isEqualTo("True");
-    assertThat(condition(status, ConditionType.STALLED).getReason()).isEqualTo("ReloadFailed");
-    assertThat(condition(status, ConditionType.RECONCILING).getStatus()).isEqualTo("False");
+    assertCondition(status, ConditionType.STALLED, "True", "ReloadFailed");
+    assertCondition(status, ConditionType.RECONCILING, "False", "Reconciled");
   }
 
   @Test
@@ -383,8 +358,8 @@ class StatusModelTest {
                 Optional.empty(),
                 Optional.of("ConnectException: Connection refused"),
                 List.of()));
-    Condition applied = condition(status, ConditionType.CONFIG_APPLIED);
-    assertThat(applied.getReason()).isEqualTo("PodStatusUnreadable");
+    Condition applied =
+        assertCondition(status, ConditionType.CONFIG_APPLIED, "False", "PodStatusUnreadable");
     assertThat(applied.getMessage()).contains("Connection refused").contains("NetworkPolicy");
     assertThat(status.pods.items.get(0).statusError).contains("Connection refused");
   }
@@ -428,14 +403,13 @@ class StatusModelTest {
             List.of("ImagePullBackOff: Back-off pulling image \"akproxy:nope\""));
     AuthentikProxyStatus status =
         withPods(proxy, stuck, T0, pod("sso-proxy-a", true, current(proxy)), pulling);
-    Condition available = condition(status, ConditionType.AVAILABLE);
-    assertThat(available.getReason()).isEqualTo("RolloutStuck");
+    Condition available = assertCondition(status, ConditionType.AVAILABLE, "False", "RolloutStuck");
     assertThat(available.getMessage())
         .contains("timed out progressing")
         .contains("pod sso-proxy-new: ImagePullBackOff");
-    assertThat(condition(status, ConditionType.READY).getReason()).isEqualTo("RolloutStuck");
-    assertThat(condition(status, ConditionType.STALLED).getStatus()).isEqualTo("True");
-    assertThat(condition(status, ConditionType.RECONCILING).getStatus()).isEqualTo("False");
+    assertCondition(status, ConditionType.READY, "False", "RolloutStuck");
+    assertCondition(status, ConditionType.STALLED, "True", "RolloutStuck");
+    assertCondition(status, ConditionType.RECONCILING, "False", "Reconciled");
   }
 
   @Test
@@ -443,15 +417,11 @@ class StatusModelTest {
     AuthentikProxy proxy = proxy();
     proxy.getSpec().replicas = 0;
     AuthentikProxyStatus status = withPods(proxy, available(0), T0);
-    assertThat(condition(status, ConditionType.AVAILABLE).getStatus()).isEqualTo("True");
-    assertThat(condition(status, ConditionType.AVAILABLE).getReason()).isEqualTo("ScaledToZero");
-    assertThat(condition(status, ConditionType.CONFIG_APPLIED).getReason())
-        .isEqualTo("ScaledToZero");
-    Condition ready = condition(status, ConditionType.READY);
-    assertThat(ready.getStatus()).isEqualTo("True");
-    assertThat(ready.getReason()).isEqualTo("ScaledToZero");
-    assertThat(condition(status, ConditionType.RECONCILING).getStatus()).isEqualTo("False");
-    assertThat(condition(status, ConditionType.STALLED).getStatus()).isEqualTo("False");
+    assertCondition(status, ConditionType.AVAILABLE, "True", "ScaledToZero");
+    assertCondition(status, ConditionType.CONFIG_APPLIED, "True", "ScaledToZero");
+    assertCondition(status, ConditionType.READY, "True", "ScaledToZero");
+    assertCondition(status, ConditionType.RECONCILING, "False", "Reconciled");
+    assertCondition(status, ConditionType.STALLED, "False", "NotStalled");
   }
 
   @Test
@@ -459,10 +429,8 @@ class StatusModelTest {
     AuthentikProxy proxy = proxy();
     AuthentikProxyStatus status =
         next(proxy, assess(proxy, Optional.empty(), T0), Optional.empty(), Optional.empty(), T0);
-    assertThat(condition(status, ConditionType.RECONCILING).getStatus()).isEqualTo("True");
-    assertThat(condition(status, ConditionType.RECONCILING).getReason())
-        .isEqualTo("SecretNotFound");
-    assertThat(condition(status, ConditionType.STALLED).getStatus()).isEqualTo("False");
+    assertCondition(status, ConditionType.RECONCILING, "True", "SecretNotFound");
+    assertCondition(status, ConditionType.STALLED, "False", "NotStalled");
   }
 
   @Test
@@ -471,35 +439,174 @@ class StatusModelTest {
     proxy.getSpec().path = "authentik";
     AuthentikProxyStatus status =
         next(proxy, assess(proxy, goodSecret(), T0), Optional.empty(), Optional.empty(), T0);
-    Condition stalled = condition(status, ConditionType.STALLED);
-    assertThat(stalled.getStatus()).isEqualTo("True");
-    assertThat(stalled.getReason()).isEqualTo("InvalidSpec");
+    Condition stalled = assertCondition(status, ConditionType.STALLED, "True", "InvalidSpec");
     assertThat(stalled.getMessage()).startsWith("Accepted: ").contains("spec.path");
-    assertThat(condition(status, ConditionType.RECONCILING).getStatus()).isEqualTo("False");
+    assertCondition(status, ConditionType.RECONCILING, "False", "Reconciled");
   }
 
   @Test
   void aRefusedApplyFailsReadyWithTheApiServersMessageAndKeepsTheRest() {
     AuthentikProxy proxy = proxy();
-    proxy.setStatus(
-        next(
-            proxy,
-            assess(proxy, goodSecret(), T0),
-            Optional.of(available(2)),
-            Optional.empty(),
-            T0));
+    settledAtT0(proxy);
     proxy.getMetadata().setGeneration(2L);
     String message = "admission webhook \"policy.example\" denied the request: no LoadBalancer";
     AuthentikProxyStatus status = StatusModel.refused(proxy, message, T0.plusSeconds(5));
-    Condition ready = condition(status, ConditionType.READY);
-    assertThat(ready.getStatus()).isEqualTo("False");
-    assertThat(ready.getReason()).isEqualTo("ApplyFailed");
+    Condition ready = assertCondition(status, ConditionType.READY, "False", "ApplyFailed");
     assertThat(ready.getMessage()).isEqualTo(message);
     assertThat(ready.getObservedGeneration()).isEqualTo(2L);
-    assertThat(condition(status, ConditionType.STALLED).getReason()).isEqualTo("ApplyFailed");
-    assertThat(condition(status, ConditionType.RECONCILING).getStatus()).isEqualTo("False");
-    assertThat(condition(status, ConditionType.TLS_READY).getStatus()).isEqualTo("True");
+    assertCondition(status, ConditionType.STALLED, "True", "ApplyFailed");
+    assertCondition(status, ConditionType.RECONCILING, "False", "Reconciled");
+    assertCondition(status, ConditionType.TLS_READY, "True", "CertificateValid");
     assertThat(status.observedGeneration).isEqualTo(2L);
     assertThat(status.configHash).isEqualTo(proxy.getStatus().configHash);
+  }
+
+  @Test
+  void aDeploymentTheControllerHasNotSeenYetIsInProgress() {
+    Deployment created =
+        new DeploymentBuilder()
+            .withNewMetadata()
+            .withGeneration(1L)
+            .endMetadata()
+            .withNewSpec()
+            .withReplicas(2)
+            .endSpec()
+            .build();
+    Verdict verdict = StatusModel.available(proxy(), Optional.of(created), true, List.of());
+    assertThat(verdict.reason()).isEqualTo(Reason.ROLLOUT_IN_PROGRESS);
+    assertThat(verdict.message())
+        .isEqualTo(
+            "the Deployment controller has not yet seen the latest change of Deployment"
+                + " sso-proxy");
+  }
+
+  @Test
+  void oldPodsStillRunningOnceEveryNewOneIsUpKeepTheRolloutInProgress() {
+    Deployment ending = available(2);
+    ending.getStatus().setReplicas(3);
+    Verdict verdict = StatusModel.available(proxy(), Optional.of(ending), true, List.of());
+    assertThat(verdict.reason()).isEqualTo(Reason.ROLLOUT_IN_PROGRESS);
+    assertThat(verdict.message())
+        .isEqualTo("2 of 2 proxy pods run the current pod template, 1 old ones still run");
+  }
+
+  @Test
+  void aCompleteRolloutIsAvailableFromOneAvailablePodAndNamesAtMostThreeStuckOnes() {
+    Deployment none = available(2);
+    none.getStatus().setAvailableReplicas(0);
+    List<PodView> crashing = new java.util.ArrayList<>();
+    for (String name : List.of("a", "b", "c", "d")) {
+      crashing.add(
+          new PodView(
+              "sso-proxy-" + name,
+              false,
+              Optional.empty(),
+              Optional.empty(),
+              List.of("CrashLoopBackOff: back-off restarting failed container")));
+    }
+    Verdict unavailable = StatusModel.available(proxy(), Optional.of(none), true, crashing);
+    assertThat(unavailable.reason()).isEqualTo(Reason.REPLICAS_UNAVAILABLE);
+    assertThat(unavailable.message())
+        .startsWith("0 of 2 proxy pods available; see kubectl describe deployment sso-proxy")
+        .contains("; pod sso-proxy-a: CrashLoopBackOff")
+        .contains("; pod sso-proxy-c: CrashLoopBackOff")
+        .doesNotContain("sso-proxy-d");
+
+    Deployment one = available(2);
+    one.getStatus().setAvailableReplicas(1);
+    Verdict available = StatusModel.available(proxy(), Optional.of(one), true, List.of());
+    assertThat(available.holds()).isTrue();
+    assertThat(available.message()).isEqualTo("1 of 2 proxy pods available");
+  }
+
+  @Test
+  void withAnAutoscalerTheDesiredCountIsTheOneItSetOnTheDeployment() {
+    AuthentikProxy proxy = proxy();
+    proxy.getSpec().replicas = 3;
+    proxy.getSpec().autoscaling = new io.akproxy.operator.api.AutoscalingSpec();
+    proxy.getSpec().autoscaling.minReplicas = 2;
+    proxy.getSpec().autoscaling.maxReplicas = 5;
+    Assessment assessment = assess(proxy, goodSecret(), T0);
+    AuthentikProxyStatus scaled =
+        next(proxy, assessment, Optional.of(available(4)), Optional.empty(), T0);
+    assertThat(scaled.replicas).isEqualTo(4);
+    assertThat(scaled.replicaSummary).isEqualTo("4/4");
+    assertCondition(scaled, ConditionType.AVAILABLE, "True", "MinimumReplicasAvailable");
+    // Before the Deployment exists (or without a count on it), the autoscaler's minimum.
+    Deployment uncounted = available(4);
+    uncounted.getSpec().setReplicas(null);
+    for (Optional<Deployment> deployment :
+        List.of(Optional.<Deployment>empty(), Optional.of(uncounted))) {
+      assertThat(next(proxy, assessment, deployment, Optional.empty(), T0).replicas).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void statusNamesTheAutoscalerAndNetworkPolicyAppliedAndKeepsThemWhileChildrenAreHeldBack() {
+    AuthentikProxy proxy = proxy();
+    proxy.getSpec().autoscaling = new io.akproxy.operator.api.AutoscalingSpec();
+    proxy.getSpec().autoscaling.maxReplicas = 5;
+    proxy.getSpec().networkPolicy = new io.akproxy.operator.api.NetworkPolicySpec();
+    AuthentikProxyStatus applied =
+        next(proxy, assess(proxy, goodSecret(), T0), Optional.empty(), Optional.empty(), T0);
+    assertThat(applied.autoscaler).isEqualTo("sso-proxy");
+    assertThat(applied.networkPolicy).isEqualTo("sso-proxy");
+
+    proxy.setStatus(applied);
+    proxy.getSpec().autoscaling = null;
+    proxy.getSpec().networkPolicy = null;
+    AuthentikProxyStatus heldBack =
+        next(proxy, assess(proxy, Optional.empty(), T0), Optional.empty(), Optional.empty(), T0);
+    assertThat(heldBack.autoscaler).as("still there: nothing was applied").isEqualTo("sso-proxy");
+    assertThat(heldBack.networkPolicy).isEqualTo("sso-proxy");
+
+    AuthentikProxyStatus removed =
+        next(proxy, assess(proxy, goodSecret(), T0), Optional.empty(), Optional.empty(), T0);
+    assertThat(removed.autoscaler).isNull();
+    assertThat(removed.networkPolicy).isNull();
+  }
+
+  @Test
+  void theUrlIsTheFirstHostThatIsNotAWildcardOnTheServicePortAndPath() {
+    AuthentikProxy proxy = proxy();
+    proxy.getSpec().hosts = List.of("*.example.com", "sso.example.com");
+    proxy.getSpec().service = new io.akproxy.operator.api.ServiceSpec();
+    proxy.getSpec().service.httpsPort = 8443;
+    proxy.getSpec().path = "/auth/";
+    assertThat(statusOf(proxy).url).isEqualTo("https://sso.example.com:8443/auth/");
+    proxy.getSpec().hosts = List.of("*.example.com");
+    assertThat(statusOf(proxy).url).as("no host to name").isNull();
+  }
+
+  @Test
+  void aLoadBalancerIsReportedByAddressOrByNameAsItsProviderGivesIt() {
+    Service lb =
+        new ServiceBuilder()
+            .withNewStatus()
+            .withNewLoadBalancer()
+            .addNewIngress()
+            .withHostname("a1b2c3.elb.eu-west-1.amazonaws.com")
+            .endIngress()
+            .addNewIngress()
+            .withIp("203.0.113.7")
+            .endIngress()
+            .addNewIngress()
+            .endIngress()
+            .endLoadBalancer()
+            .endStatus()
+            .build();
+    AuthentikProxy proxy = proxy();
+    Assessment assessment = assess(proxy, goodSecret(), T0);
+    assertThat(next(proxy, assessment, Optional.empty(), Optional.of(lb), T0).loadBalancerAddresses)
+        .containsExactly("a1b2c3.elb.eu-west-1.amazonaws.com", "203.0.113.7");
+    Service pending = new ServiceBuilder().withNewStatus().endStatus().build();
+    assertThat(
+            next(proxy, assessment, Optional.empty(), Optional.of(pending), T0)
+                .loadBalancerAddresses)
+        .isNull();
+  }
+
+  private static AuthentikProxyStatus statusOf(AuthentikProxy proxy) {
+    return next(proxy, assess(proxy, goodSecret(), T0), Optional.empty(), Optional.empty(), T0);
   }
 }

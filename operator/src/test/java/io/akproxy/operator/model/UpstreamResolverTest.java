@@ -2,17 +2,16 @@ package io.akproxy.operator.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.akproxy.operator.TestCertificates;
 import io.akproxy.operator.TestResources;
 import io.akproxy.operator.api.AuthentikProxy;
 import io.akproxy.operator.api.UpstreamScheme;
 import io.akproxy.operator.api.UpstreamTlsSpec;
+import io.akproxy.testkit.pki.CertificateAuthority;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.Service;
-import java.time.Duration;
-import java.util.List;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -92,30 +91,69 @@ class UpstreamResolverTest {
     proxy.getSpec().upstream.tls.verify = true;
     proxy.getSpec().upstream.tls.caSecretName = "authentik-ca";
 
-    UpstreamResolution missing =
-        UpstreamResolver.resolve(proxy, AUTHENTIK, Optional.empty(), "cluster.local");
-    assertThat(missing.verdict().reason()).isEqualTo(Reason.CA_SECRET_NOT_FOUND);
+    Verdict missing = withCa(proxy, Optional.empty());
+    assertThat(missing.reason()).isEqualTo(Reason.CA_SECRET_NOT_FOUND);
+    assertThat(missing.message()).contains("authentik-ca").contains("upstream.tls.caSecretName");
 
-    Secret garbage = caSecret("not pem");
-    assertThat(
-            UpstreamResolver.resolve(proxy, AUTHENTIK, Optional.of(garbage), "cluster.local")
-                .verdict()
-                .reason())
-        .isEqualTo(Reason.CA_SECRET_INVALID);
+    Verdict garbage = withCa(proxy, Optional.of(caSecret("ca.crt", "not pem")));
+    assertThat(garbage.reason()).isEqualTo(Reason.CA_SECRET_INVALID);
+    assertThat(garbage.message()).contains("authentik-ca").contains("not a PEM certificate");
 
-    String ca =
-        TestCertificates.issue(List.of("authentik.internal"), Duration.ofDays(30)).certPem();
-    UpstreamResolution good =
-        UpstreamResolver.resolve(proxy, AUTHENTIK, Optional.of(caSecret(ca)), "cluster.local");
-    assertThat(good.verdict().holds()).isTrue();
+    String ca = CertificateAuthority.sharedIntermediate().rootPem();
+    // The bundle under another key, as in a kubernetes.io/tls Secret's tls.crt.
+    Verdict elsewhere = withCa(proxy, Optional.of(caSecret("tls.crt", ca)));
+    assertThat(elsewhere.reason()).isEqualTo(Reason.CA_SECRET_INVALID);
+    assertThat(elsewhere.message()).contains("authentik-ca").contains("has no ca.crt");
+
+    assertThat(withCa(proxy, Optional.of(caSecret("ca.crt", ca))).holds()).isTrue();
   }
 
-  private static Secret caSecret(String pem) {
+  @Test
+  void aServiceWithoutPortsSaysSo() {
+    // An ExternalName Service has no ports to forward to.
+    Service externalName =
+        new ServiceBuilder()
+            .withNewMetadata()
+            .withName(TestResources.UPSTREAM_SERVICE)
+            .withNamespace("authentik")
+            .endMetadata()
+            .withNewSpec()
+            .withType("ExternalName")
+            .withExternalName("authentik.example.net")
+            .endSpec()
+            .build();
+    Verdict verdict =
+        resolve(withPort(new IntOrString("https")), Optional.of(externalName)).verdict();
+    assertThat(verdict.reason()).isEqualTo(Reason.SERVICE_PORT_NOT_FOUND);
+    assertThat(verdict.message()).contains("has no port https").contains("its ports: none");
+  }
+
+  @Test
+  void aResourceStoredWithoutTheSchemaStillGetsAConditionNamingTheField() {
+    // The CRD requires upstream.service or upstream.url, and a port for a service; a resource
+    // stored before the CRD had those rules reaches the operator without them.
+    AuthentikProxy neither = TestResources.proxy("authentik", "sso");
+    neither.getSpec().upstream.service = null;
+    UpstreamResolution none = resolve(neither, AUTHENTIK);
+    assertThat(none.verdict().reason()).isEqualTo(Reason.SERVICE_NOT_FOUND);
+    assertThat(none.verdict().message()).contains("upstream.service or upstream.url");
+    assertThat(none.url()).isEmpty();
+
+    Verdict noPort = resolve(withPort(null), AUTHENTIK).verdict();
+    assertThat(noPort.reason()).isEqualTo(Reason.SERVICE_PORT_NOT_FOUND);
+    assertThat(noPort.message()).contains("has no port (none)").contains("http/80, https/443");
+  }
+
+  private static Verdict withCa(AuthentikProxy proxy, Optional<Secret> caSecret) {
+    return UpstreamResolver.resolve(proxy, AUTHENTIK, caSecret, "cluster.local").verdict();
+  }
+
+  private static Secret caSecret(String key, String pem) {
     return new SecretBuilder()
         .withNewMetadata()
         .withName("authentik-ca")
         .endMetadata()
-        .withData(Map.of("ca.crt", TestCertificates.base64(pem)))
+        .withData(Map.of(key, TestResources.base64(pem)))
         .build();
   }
 }

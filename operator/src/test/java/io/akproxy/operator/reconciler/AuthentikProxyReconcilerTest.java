@@ -6,13 +6,12 @@ import static org.awaitility.Awaitility.await;
 import io.akproxy.config.ConfigParser;
 import io.akproxy.config.ProxyConfig;
 import io.akproxy.operator.OperatorSettings;
-import io.akproxy.operator.TestCertificates;
-import io.akproxy.operator.TestCertificates.Issued;
 import io.akproxy.operator.TestResources;
 import io.akproxy.operator.api.AuthentikProxy;
 import io.akproxy.operator.model.ConditionType;
 import io.akproxy.operator.model.Names;
-import io.fabric8.kubernetes.api.model.Condition;
+import io.akproxy.testkit.pki.Certificates;
+import io.akproxy.testkit.pki.Issued;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -85,38 +84,30 @@ class AuthentikProxyReconcilerTest extends OperatorTestBase {
       assertThat(owner.getController()).isTrue();
     }
 
-    await()
-        .atMost(WAIT)
-        .untilAsserted(
-            () -> {
-              AuthentikProxy current = get();
-              assertThat(condition(current, ConditionType.ACCEPTED).getStatus()).isEqualTo("True");
-              assertThat(condition(current, ConditionType.TLS_READY).getStatus()).isEqualTo("True");
-              assertThat(condition(current, ConditionType.UPSTREAM_RESOLVED).getStatus())
-                  .isEqualTo("True");
-              assertThat(condition(current, ConditionType.READY).getStatus()).isEqualTo("False");
-              assertThat(current.getStatus().configHash).isEqualTo(config.hash());
-              assertThat(current.getStatus().certificate.serial).isEqualTo(certificate.serialHex());
-              assertThat(current.getStatus().upstream)
-                  .isEqualTo("https://authentik-server.authentik.svc.cluster.local:443");
-              assertThat(current.getStatus().url).isEqualTo("https://sso.example.com/");
-            });
+    awaitStatus(
+        current -> {
+          assertCondition(current, ConditionType.ACCEPTED, "True", "SpecValid");
+          assertCondition(current, ConditionType.TLS_READY, "True", "CertificateValid");
+          assertCondition(current, ConditionType.UPSTREAM_RESOLVED, "True", "ServiceResolved");
+          assertThat(condition(current, ConditionType.READY).getStatus()).isEqualTo("False");
+          assertThat(current.getStatus().configHash).isEqualTo(config.hash());
+          assertThat(current.getStatus().certificate.serial).isEqualTo(certificate.serialHex());
+          assertThat(current.getStatus().upstream)
+              .isEqualTo("https://authentik-server.authentik.svc.cluster.local:443");
+          assertThat(current.getStatus().url).isEqualTo("https://sso.example.com/");
+        });
 
     cluster.deployments().resume();
-    await()
-        .atMost(WAIT)
-        .untilAsserted(
-            () -> {
-              AuthentikProxy current = get();
-              Condition ready = condition(current, ConditionType.READY);
-              assertThat(ready.getStatus()).isEqualTo("True");
-              assertThat(ready.getReason()).isEqualTo("Ready");
-              assertThat(ready.getObservedGeneration())
-                  .isEqualTo(current.getMetadata().getGeneration());
-              assertThat(current.getStatus().replicaSummary).isEqualTo("2/2");
-              assertThat(current.getStatus().observedGeneration)
-                  .isEqualTo(current.getMetadata().getGeneration());
-            });
+    awaitStatus(
+        current -> {
+          assertThat(
+                  assertCondition(current, ConditionType.READY, "True", "Ready")
+                      .getObservedGeneration())
+              .isEqualTo(current.getMetadata().getGeneration());
+          assertThat(current.getStatus().replicaSummary).isEqualTo("2/2");
+          assertThat(current.getStatus().observedGeneration)
+              .isEqualTo(current.getMetadata().getGeneration());
+        });
   }
 
   @Test
@@ -197,13 +188,13 @@ class AuthentikProxyReconcilerTest extends OperatorTestBase {
 
   @Test
   void aCertificateNearExpiryIsReportedOnceWhileTheProxyStaysReady() {
-    certificate = TestCertificates.issue(List.of("sso.example.com"), Duration.ofDays(5));
+    certificate = Certificates.forHosts("sso.example.com").validFor(Duration.ofDays(5)).issue();
     createSecretServiceAndProxy();
     awaitReady();
-    Condition tls = condition(get(), ConditionType.TLS_READY);
-    assertThat(tls.getStatus()).isEqualTo("True");
-    assertThat(tls.getReason()).isEqualTo("CertificateExpiringSoon");
-    assertThat(tls.getMessage()).contains("renew");
+    assertThat(
+            assertCondition(get(), ConditionType.TLS_READY, "True", "CertificateExpiringSoon")
+                .getMessage())
+        .contains("renew");
     await()
         .atMost(WAIT)
         .untilAsserted(
@@ -222,13 +213,13 @@ class AuthentikProxyReconcilerTest extends OperatorTestBase {
     awaitReady();
     drainWrites();
 
-    Issued rotated = TestCertificates.issue(List.of("sso.example.com"), Duration.ofDays(90));
-    kube.resource(TestCertificates.tlsSecret(NS, TestResources.TLS_SECRET, rotated)).update();
+    Issued rotated = TestResources.ssoCertificate();
+    kube.resource(TestResources.tlsSecret(NS, TestResources.TLS_SECRET, rotated)).update();
     await()
         .atMost(WAIT)
         .untilAsserted(
             () -> assertThat(status().certificate.serial).isEqualTo(rotated.serialHex()));
-    assertThat(copiedCertificate()).isEqualTo(rotated.certPem());
+    assertThat(copiedCertificate()).isEqualTo(rotated.chainPem());
     reconciles.awaitQuiet();
     List<String> writes = childWrites(operatorWrites());
     assertThat(writes)
@@ -275,26 +266,16 @@ class AuthentikProxyReconcilerTest extends OperatorTestBase {
     awaitReady();
     String served = copiedCertificate();
 
-    kube.resource(TestCertificates.tlsSecret(NS, TestResources.TLS_SECRET, certificate)).delete();
-    await()
-        .atMost(WAIT)
-        .untilAsserted(
-            () ->
-                assertThat(condition(get(), ConditionType.TLS_READY).getReason())
-                    .isEqualTo("SecretNotFound"));
+    kube.resource(TestResources.tlsSecret(NS, TestResources.TLS_SECRET, certificate)).delete();
+    awaitCondition(ConditionType.TLS_READY, "False", "SecretNotFound");
     reconciles.awaitQuiet();
     assertEveryMountedSecretExists();
     assertThat(copiedCertificate()).isEqualTo(served);
 
     // A parseable certificate that does not cover the hosts: never copied, never reported served.
-    Issued wrongHost = TestCertificates.issue(List.of("other.example.com"), Duration.ofDays(90));
-    kube.resource(TestCertificates.tlsSecret(NS, TestResources.TLS_SECRET, wrongHost)).create();
-    await()
-        .atMost(WAIT)
-        .untilAsserted(
-            () ->
-                assertThat(condition(get(), ConditionType.TLS_READY).getReason())
-                    .isEqualTo("HostsNotCovered"));
+    Issued wrongHost = Certificates.forHosts("other.example.com").issue();
+    kube.resource(TestResources.tlsSecret(NS, TestResources.TLS_SECRET, wrongHost)).create();
+    awaitCondition(ConditionType.TLS_READY, "False", "HostsNotCovered");
     reconciles.awaitQuiet();
     assertThat(copiedCertificate()).isEqualTo(served);
     assertThat(get().getStatus().certificate.serial).isEqualTo(certificate.serialHex());
@@ -306,14 +287,9 @@ class AuthentikProxyReconcilerTest extends OperatorTestBase {
     createSecretServiceAndProxy();
     awaitReady();
     kube.services().inNamespace(NS).withName(TestResources.UPSTREAM_SERVICE).delete();
-    await()
-        .atMost(WAIT)
-        .untilAsserted(
-            () ->
-                assertThat(condition(get(), ConditionType.UPSTREAM_RESOLVED).getStatus())
-                    .isEqualTo("False"));
-    Issued rotated = TestCertificates.issue(List.of("sso.example.com"), Duration.ofDays(90));
-    kube.resource(TestCertificates.tlsSecret(NS, TestResources.TLS_SECRET, rotated)).update();
+    awaitCondition(ConditionType.UPSTREAM_RESOLVED, "False", "ServiceNotFound");
+    Issued rotated = TestResources.ssoCertificate();
+    kube.resource(TestResources.tlsSecret(NS, TestResources.TLS_SECRET, rotated)).update();
     await()
         .atMost(WAIT)
         .untilAsserted(
@@ -323,7 +299,7 @@ class AuthentikProxyReconcilerTest extends OperatorTestBase {
     reconciles.awaitQuiet();
     // The pods still get the old one: status says so.
     assertThat(get().getStatus().certificate.serial).isEqualTo(certificate.serialHex());
-    assertThat(copiedCertificate()).isEqualTo(certificate.certPem());
+    assertThat(copiedCertificate()).isEqualTo(certificate.chainPem());
   }
 
   @Test
@@ -353,84 +329,60 @@ class AuthentikProxyReconcilerTest extends OperatorTestBase {
     awaitReady();
     drainWrites();
 
-    Issued other = TestCertificates.issue(List.of("sso.example.com"), Duration.ofDays(90));
+    Issued other = TestResources.ssoCertificate();
     kube.resource(
-            TestCertificates.tlsSecret(
-                NS, TestResources.TLS_SECRET, certificate.certPem(), other.keyPem()))
+            TestResources.tlsSecret(NS, TestResources.TLS_SECRET, certificate.withKeyOf(other)))
         .update();
-    await()
-        .atMost(WAIT)
-        .untilAsserted(
-            () -> {
-              AuthentikProxy current = get();
-              Condition tls = condition(current, ConditionType.TLS_READY);
-              assertThat(tls.getStatus()).isEqualTo("False");
-              assertThat(tls.getReason()).isEqualTo("KeyMismatch");
-              assertThat(condition(current, ConditionType.READY).getReason())
-                  .isEqualTo("KeyMismatch");
-              assertThat(eventReasons()).contains("KeyMismatch");
-            });
+    awaitStatus(
+        current -> {
+          assertCondition(current, ConditionType.TLS_READY, "False", "KeyMismatch");
+          assertCondition(current, ConditionType.READY, "False", "KeyMismatch");
+          assertThat(eventReasons()).contains("KeyMismatch");
+        });
     // The proxy keeps serving the last good certificate, and status says which.
     assertThat(get().getStatus().certificate.serial).isEqualTo(certificate.serialHex());
 
-    kube.resource(TestCertificates.tlsSecret(NS, TestResources.TLS_SECRET, certificate)).delete();
-    await()
-        .atMost(WAIT)
-        .untilAsserted(
-            () ->
-                assertThat(condition(get(), ConditionType.TLS_READY).getReason())
-                    .isEqualTo("SecretNotFound"));
+    kube.resource(TestResources.tlsSecret(NS, TestResources.TLS_SECRET, certificate)).delete();
+    awaitCondition(ConditionType.TLS_READY, "False", "SecretNotFound");
     assertThat(childWrites(operatorWrites())).as("writes to children").isEmpty();
     assertThat(awaitChild(Deployment.class)).isNotNull();
 
-    Issued renewed = TestCertificates.issue(List.of("sso.example.com"), Duration.ofDays(90));
-    kube.resource(TestCertificates.tlsSecret(NS, TestResources.TLS_SECRET, renewed)).create();
-    await()
-        .atMost(WAIT)
-        .untilAsserted(
-            () -> {
-              AuthentikProxy current = get();
-              assertThat(condition(current, ConditionType.TLS_READY).getStatus()).isEqualTo("True");
-              assertThat(current.getStatus().certificate.serial).isEqualTo(renewed.serialHex());
-            });
+    Issued renewed = TestResources.ssoCertificate();
+    kube.resource(TestResources.tlsSecret(NS, TestResources.TLS_SECRET, renewed)).create();
+    awaitStatus(
+        current -> {
+          assertCondition(current, ConditionType.TLS_READY, "True", "CertificateValid");
+          assertThat(current.getStatus().certificate.serial).isEqualTo(renewed.serialHex());
+        });
   }
 
   @Test
   void withoutItsSecretANewResourceCreatesNothingUntilTheSecretAppears() {
     kube.resource(TestResources.authentikService(NS)).create();
     kube.resource(TestResources.proxy(NS, NAME)).create();
-    await()
-        .atMost(WAIT)
-        .untilAsserted(
-            () -> {
-              Condition tls = condition(get(), ConditionType.TLS_READY);
-              assertThat(tls.getReason()).isEqualTo("SecretNotFound");
-              assertThat(tls.getMessage()).contains("sso-tls");
-              assertThat(eventReasons()).contains("SecretNotFound");
-            });
-    assertThat(kube.apps().deployments().inNamespace(NS).withName(CHILD).get()).isNull();
-    assertThat(kube.configMaps().inNamespace(NS).withName(CHILD).get()).isNull();
+    assertThat(awaitCondition(ConditionType.TLS_READY, "False", "SecretNotFound").getMessage())
+        .contains("sso-tls");
+    await().atMost(WAIT).untilAsserted(() -> assertThat(eventReasons()).contains("SecretNotFound"));
+    assertThat(child(Deployment.class)).isNull();
+    assertThat(child(ConfigMap.class)).isNull();
 
-    kube.resource(TestCertificates.tlsSecret(NS, TestResources.TLS_SECRET, certificate)).create();
+    kube.resource(TestResources.tlsSecret(NS, TestResources.TLS_SECRET, certificate)).create();
     awaitChild(Deployment.class);
     awaitChild(ConfigMap.class);
   }
 
   @Test
   void theUpstreamServiceIsWatchedAndResolvedByPortNameOrNumber() {
-    kube.resource(TestCertificates.tlsSecret(NS, TestResources.TLS_SECRET, certificate)).create();
+    kube.resource(TestResources.tlsSecret(NS, TestResources.TLS_SECRET, certificate)).create();
     kube.resource(TestResources.authentikService(NS)).create();
     AuthentikProxy proxy = TestResources.proxy(NS, NAME);
     proxy.getSpec().upstream.service.port = new IntOrString("metrics");
     kube.resource(proxy).create();
-    await()
-        .atMost(WAIT)
-        .untilAsserted(
-            () -> {
-              Condition upstream = condition(get(), ConditionType.UPSTREAM_RESOLVED);
-              assertThat(upstream.getReason()).isEqualTo("ServicePortNotFound");
-              assertThat(upstream.getMessage()).contains("http/80").contains("https/443");
-            });
+    assertThat(
+            awaitCondition(ConditionType.UPSTREAM_RESOLVED, "False", "ServicePortNotFound")
+                .getMessage())
+        .contains("http/80")
+        .contains("https/443");
 
     // The Service gains the port: the operator notices without any change to the resource.
     Service service =
@@ -458,30 +410,19 @@ class AuthentikProxyReconcilerTest extends OperatorTestBase {
 
   @Test
   void anAutoscaledDeploymentKeepsTheCountTheAutoscalerChose() {
-    kube.resource(TestCertificates.tlsSecret(NS, TestResources.TLS_SECRET, certificate)).create();
+    kube.resource(TestResources.tlsSecret(NS, TestResources.TLS_SECRET, certificate)).create();
     kube.resource(TestResources.authentikService(NS)).create();
     AuthentikProxy proxy = TestResources.proxy(NS, NAME);
     proxy.getSpec().autoscaling = new io.akproxy.operator.api.AutoscalingSpec();
     proxy.getSpec().autoscaling.minReplicas = 2;
     proxy.getSpec().autoscaling.maxReplicas = 5;
     kube.resource(proxy).create();
-    var hpa =
-        awaitChild(io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler.class);
+    var hpa = awaitChild(HorizontalPodAutoscaler.class);
     assertThat(hpa.getSpec().getMaxReplicas()).isEqualTo(5);
     await().atMost(WAIT).untilAsserted(() -> assertThat(status().autoscaler).isEqualTo(CHILD));
 
     // The autoscaler scales the Deployment to 4: the operator leaves it there.
-    retrying(
-        () ->
-            kube.apps()
-                .deployments()
-                .inNamespace(NS)
-                .withName(CHILD)
-                .edit(
-                    d -> {
-                      d.getSpec().setReplicas(4);
-                      return d;
-                    }));
+    editChild(Deployment.class, d -> d.getSpec().setReplicas(4));
     drainWrites();
     assertThat(childWrites(nudgeAndCollectWrites())).isEmpty();
     assertThat(awaitChild(Deployment.class).getSpec().getReplicas()).isEqualTo(4);
@@ -511,14 +452,7 @@ class AuthentikProxyReconcilerTest extends OperatorTestBase {
         .atMost(WAIT)
         .untilAsserted(
             () -> {
-              assertThat(
-                      kube.autoscaling()
-                          .v2()
-                          .horizontalPodAutoscalers()
-                          .inNamespace(NS)
-                          .withName(CHILD)
-                          .get())
-                  .isNull();
+              assertThat(child(HorizontalPodAutoscaler.class)).isNull();
               assertThat(awaitChild(Deployment.class).getSpec().getReplicas()).isEqualTo(2);
               assertThat(get().getStatus().autoscaler).isNull();
             });
@@ -533,7 +467,7 @@ class AuthentikProxyReconcilerTest extends OperatorTestBase {
           p.getSpec().networkPolicy = new io.akproxy.operator.api.NetworkPolicySpec();
           p.getSpec().networkPolicy.adminFromNamespaces = List.of("monitoring");
         });
-    var policy = awaitChild(io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class);
+    var policy = awaitChild(NetworkPolicy.class);
     assertThat(policy.getSpec().getIngress()).hasSize(2);
     assertThat(policy.getMetadata().getOwnerReferences())
         .singleElement()
@@ -549,9 +483,7 @@ class AuthentikProxyReconcilerTest extends OperatorTestBase {
         .atMost(WAIT)
         .untilAsserted(
             () -> {
-              assertThat(
-                      kube.network().v1().networkPolicies().inNamespace(NS).withName(CHILD).get())
-                  .isNull();
+              assertThat(child(NetworkPolicy.class)).isNull();
               assertThat(get().getStatus().networkPolicy).isNull();
             });
   }
@@ -582,7 +514,7 @@ class AuthentikProxyReconcilerTest extends OperatorTestBase {
 
   @Test
   void removingAutoscalingDeletesTheAutoscalerEvenWhenStatusLostIt() {
-    kube.resource(TestCertificates.tlsSecret(NS, TestResources.TLS_SECRET, certificate)).create();
+    kube.resource(TestResources.tlsSecret(NS, TestResources.TLS_SECRET, certificate)).create();
     kube.resource(TestResources.authentikService(NS)).create();
     AuthentikProxy proxy = TestResources.proxy(NS, NAME);
     proxy.getSpec().autoscaling = new io.akproxy.operator.api.AutoscalingSpec();
@@ -615,19 +547,8 @@ class AuthentikProxyReconcilerTest extends OperatorTestBase {
         .atMost(WAIT)
         .untilAsserted(
             () -> {
-              assertThat(
-                      kube.autoscaling()
-                          .v2()
-                          .horizontalPodAutoscalers()
-                          .inNamespace(NS)
-                          .withName(CHILD)
-                          .get())
-                  .as("the autoscaler")
-                  .isNull();
-              assertThat(
-                      kube.network().v1().networkPolicies().inNamespace(NS).withName(CHILD).get())
-                  .as("the NetworkPolicy")
-                  .isNull();
+              assertThat(child(HorizontalPodAutoscaler.class)).as("the autoscaler").isNull();
+              assertThat(child(NetworkPolicy.class)).as("the NetworkPolicy").isNull();
             });
   }
 
@@ -652,13 +573,7 @@ class AuthentikProxyReconcilerTest extends OperatorTestBase {
     createSecretServiceAndProxy();
     awaitReady();
     reconciles.awaitQuiet();
-    assertThat(
-            kube.autoscaling()
-                .v2()
-                .horizontalPodAutoscalers()
-                .inNamespace(NS)
-                .withName(CHILD)
-                .get())
+    assertThat(child(HorizontalPodAutoscaler.class))
         .as("an autoscaler the operator did not make")
         .isNotNull();
   }
@@ -730,31 +645,17 @@ class AuthentikProxyReconcilerTest extends OperatorTestBase {
             });
     drainWrites();
     // kubectl rollout restart, and another controller's Service annotation.
-    retrying(
-        () ->
-            kube.apps()
-                .deployments()
-                .inNamespace(NS)
-                .withName(CHILD)
-                .edit(
-                    d -> {
-                      d.getSpec()
-                          .getTemplate()
-                          .getMetadata()
-                          .getAnnotations()
-                          .put("kubectl.kubernetes.io/restartedAt", "2026-12-04T15:00:00Z");
-                      return d;
-                    }));
-    retrying(
-        () ->
-            kube.services()
-                .inNamespace(NS)
-                .withName(CHILD)
-                .edit(
-                    s -> {
-                      s.getMetadata().getAnnotations().put("lb.example.com/ip-allocated", "pool-a");
-                      return s;
-                    }));
+    editChild(
+        Deployment.class,
+        d ->
+            d.getSpec()
+                .getTemplate()
+                .getMetadata()
+                .getAnnotations()
+                .put("kubectl.kubernetes.io/restartedAt", "2026-12-04T15:00:00Z"));
+    editChild(
+        Service.class,
+        s -> s.getMetadata().getAnnotations().put("lb.example.com/ip-allocated", "pool-a"));
     assertThat(childWrites(nudgeAndCollectWrites()))
         .as("writes after others annotated the children")
         .isEmpty();

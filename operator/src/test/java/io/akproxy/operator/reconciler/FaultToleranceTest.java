@@ -99,12 +99,7 @@ class FaultToleranceTest extends OperatorTestBase {
   void aSecretThatStaysMissingIsReportedNotHotLooped() {
     kube.resource(io.akproxy.operator.TestResources.authentikService(NS)).create();
     kube.resource(io.akproxy.operator.TestResources.proxy(NS, NAME)).create();
-    await()
-        .atMost(WAIT)
-        .untilAsserted(
-            () ->
-                assertThat(condition(get(), ConditionType.TLS_READY).getReason())
-                    .isEqualTo("SecretNotFound"));
+    awaitCondition(ConditionType.TLS_READY, "False", "SecretNotFound");
     reconciles.awaitQuiet();
     int settled = reconciles.started();
     // Nothing changes, so nothing is reconciled, successfully or not: the Secret's watch brings

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import io.akproxy.operator.AkproxyOperator;
 import io.akproxy.operator.OperatorSettings;
 import io.akproxy.operator.Simulation;
-import io.akproxy.operator.TestCertificates;
 import io.akproxy.operator.TestResources;
 import io.akproxy.operator.api.AuthentikProxy;
 import io.akproxy.operator.model.Names;
@@ -144,10 +143,7 @@ class LeaderElectionTest {
 
   private static void createProxy(KubernetesClient kube) {
     kube.resource(
-            TestCertificates.tlsSecret(
-                NS,
-                TestResources.TLS_SECRET,
-                TestCertificates.issue(List.of("sso.example.com"), Duration.ofDays(30))))
+            TestResources.tlsSecret(NS, TestResources.TLS_SECRET, TestResources.ssoCertificate()))
         .create();
     kube.resource(TestResources.authentikService(NS)).create();
     kube.resource(TestResources.proxy(NS, "sso")).create();

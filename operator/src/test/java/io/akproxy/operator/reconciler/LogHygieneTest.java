@@ -1,17 +1,14 @@
 package io.akproxy.operator.reconciler;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import io.akproxy.operator.TestCertificates;
-import io.akproxy.operator.TestCertificates.Issued;
 import io.akproxy.operator.TestResources;
 import io.akproxy.operator.model.ConditionType;
+import io.akproxy.testkit.pki.Issued;
 import io.fabric8.kubernetes.api.model.Event;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Isolated;
@@ -27,32 +24,21 @@ class LogHygieneTest extends OperatorTestBase {
   void linesNameTheResourceAndNoKeyMaterialLeaksIntoLogsEventsOrStatus() {
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
     PrintStream original = System.err;
-    Issued other = TestCertificates.issue(List.of("sso.example.com"), Duration.ofDays(30));
+    Issued other = TestResources.ssoCertificate();
     String garbageKey = other.keyPem().replace("PRIVATE KEY-----\n", "PRIVATE KEY-----\nAAAA");
     System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
     try {
       kube.resource(
-              TestCertificates.tlsSecret(
-                  NS, TestResources.TLS_SECRET, certificate.certPem(), other.keyPem()))
+              TestResources.tlsSecret(NS, TestResources.TLS_SECRET, certificate.withKeyOf(other)))
           .create();
       kube.resource(TestResources.authentikService(NS)).create();
       kube.resource(TestResources.proxy(NS, NAME)).create();
-      await()
-          .atMost(WAIT)
-          .untilAsserted(
-              () ->
-                  assertThat(condition(get(), ConditionType.TLS_READY).getReason())
-                      .isEqualTo("KeyMismatch"));
+      awaitCondition(ConditionType.TLS_READY, "False", "KeyMismatch");
       kube.resource(
-              TestCertificates.tlsSecret(
-                  NS, TestResources.TLS_SECRET, certificate.certPem(), garbageKey))
+              TestResources.tlsSecret(
+                  NS, TestResources.TLS_SECRET, certificate.certificatePem(), garbageKey))
           .update();
-      await()
-          .atMost(WAIT)
-          .untilAsserted(
-              () ->
-                  assertThat(condition(get(), ConditionType.TLS_READY).getReason())
-                      .isEqualTo("KeyInvalid"));
+      awaitCondition(ConditionType.TLS_READY, "False", "KeyInvalid");
     } finally {
       System.setErr(original);
     }

@@ -7,7 +7,6 @@ import io.akproxy.operator.AkproxyOperator;
 import io.akproxy.operator.OperatorHttpServer;
 import io.akproxy.operator.OperatorSettings;
 import io.akproxy.operator.Simulation;
-import io.akproxy.operator.TestCertificates;
 import io.akproxy.operator.TestResources;
 import io.akproxy.testkit.kube.SimulatedCluster;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
@@ -20,7 +19,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The operator's health, readiness and Prometheus metrics, as Main wires them. */
@@ -53,10 +51,8 @@ class OperatorEndpointsTest {
         cluster
             .client()
             .resource(
-                TestCertificates.tlsSecret(
-                    "authentik",
-                    TestResources.TLS_SECRET,
-                    TestCertificates.issue(List.of("sso.example.com"), Duration.ofDays(30))))
+                TestResources.tlsSecret(
+                    "authentik", TestResources.TLS_SECRET, TestResources.ssoCertificate()))
             .create();
         cluster.client().resource(TestResources.authentikService("authentik")).create();
         cluster.client().resource(TestResources.proxy("authentik", "sso")).create();

@@ -4,18 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.akproxy.operator.AkproxyOperator;
+import io.akproxy.operator.Conditions;
 import io.akproxy.operator.FakeRuntimeKubelet;
 import io.akproxy.operator.OperatorSettings;
 import io.akproxy.operator.Simulation;
-import io.akproxy.operator.TestCertificates;
-import io.akproxy.operator.TestCertificates.Issued;
 import io.akproxy.operator.TestResources;
 import io.akproxy.operator.api.AuthentikProxy;
 import io.akproxy.operator.model.ConditionType;
 import io.akproxy.operator.model.Names;
-import io.akproxy.operator.model.StatusModel;
 import io.akproxy.testkit.kube.RecordedRequest;
 import io.akproxy.testkit.kube.SimulatedCluster;
+import io.akproxy.testkit.pki.Issued;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -24,7 +23,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.parallel.Execution;
@@ -62,7 +62,7 @@ abstract class OperatorTestBase {
             Clock.systemUTC(),
             reconciles);
     operator.start();
-    certificate = TestCertificates.issue(List.of("sso.example.com"), Duration.ofDays(90));
+    certificate = TestResources.ssoCertificate();
   }
 
   /** The simulated API server's settings: a test class may set a clock, ... */
@@ -78,7 +78,7 @@ abstract class OperatorTestBase {
   }
 
   void createSecretServiceAndProxy() {
-    kube.resource(TestCertificates.tlsSecret(NS, TestResources.TLS_SECRET, certificate)).create();
+    kube.resource(TestResources.tlsSecret(NS, TestResources.TLS_SECRET, certificate)).create();
     kube.resource(TestResources.authentikService(NS)).create();
     kube.resource(TestResources.proxy(NS, NAME)).create();
   }
@@ -86,10 +86,21 @@ abstract class OperatorTestBase {
   /** Waits until Ready: the simulated Deployment controller and kubelet bring the pods up. */
   void awaitReady() {
     awaitChild(Deployment.class);
+    awaitCondition(ConditionType.READY, "True", "Ready");
+  }
+
+  /** Waits until the resource as the API server has it passes {@code check}. */
+  void awaitStatus(Consumer<AuthentikProxy> check) {
+    await().atMost(WAIT).untilAsserted(() -> check.accept(get()));
+  }
+
+  /** Waits until the resource's {@code type} condition has this status and reason; returns it. */
+  Condition awaitCondition(ConditionType type, String status, String reason) {
+    AtomicReference<Condition> reached = new AtomicReference<>();
     await()
         .atMost(WAIT)
-        .untilAsserted(
-            () -> assertThat(condition(get(), ConditionType.READY).getStatus()).isEqualTo("True"));
+        .untilAsserted(() -> reached.set(assertCondition(get(), type, status, reason)));
+    return reached.get();
   }
 
   /**
@@ -134,6 +145,20 @@ abstract class OperatorTestBase {
     return writes.stream().filter(w -> w.contains("/" + CHILD)).toList();
   }
 
+  /** Changes a child as another controller or a person would, retrying after a lost race. */
+  <T extends HasMetadata> void editChild(Class<T> type, Consumer<T> change) {
+    retrying(
+        () ->
+            kube.resources(type)
+                .inNamespace(NS)
+                .withName(CHILD)
+                .edit(
+                    child -> {
+                      change.accept(child);
+                      return child;
+                    }));
+  }
+
   /** Runs a test write again when it lost a race with one of the operator's writes (409). */
   static void retrying(Runnable write) {
     await()
@@ -147,7 +172,7 @@ abstract class OperatorTestBase {
   }
 
   /** Edits the spec like a user would, retrying when the operator's status write came first. */
-  void editProxy(java.util.function.Consumer<AuthentikProxy> change) {
+  void editProxy(Consumer<AuthentikProxy> change) {
     TestResources.editProxy(kube, NS, NAME, change);
   }
 
@@ -162,16 +187,23 @@ abstract class OperatorTestBase {
     return kube.resources(AuthentikProxy.class).inNamespace(NS).withName(NAME).get();
   }
 
+  /** The child of this kind as the API server has it, or null. */
+  <T extends HasMetadata> T child(Class<T> type) {
+    return kube.resources(type).inNamespace(NS).withName(CHILD).get();
+  }
+
   <T extends HasMetadata> T awaitChild(Class<T> type) {
-    return await()
-        .atMost(WAIT)
-        .until(() -> kube.resources(type).inNamespace(NS).withName(CHILD).get(), c -> c != null);
+    return await().atMost(WAIT).until(() -> child(type), c -> c != null);
   }
 
   static Condition condition(AuthentikProxy proxy, ConditionType type) {
-    Optional<Condition> condition = StatusModel.find(proxy.getStatus(), type);
-    assertThat(condition).as("condition %s in %s", type.value(), proxy.getStatus()).isPresent();
-    return condition.get();
+    return Conditions.condition(proxy.getStatus(), type);
+  }
+
+  /** The resource's {@code type} condition, asserting its status and reason. */
+  static Condition assertCondition(
+      AuthentikProxy proxy, ConditionType type, String status, String reason) {
+    return Conditions.assertCondition(proxy.getStatus(), type, status, reason);
   }
 
   List<String> eventReasons() {

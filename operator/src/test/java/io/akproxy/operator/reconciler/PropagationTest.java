@@ -3,14 +3,11 @@ package io.akproxy.operator.reconciler;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.akproxy.operator.TestCertificates;
-import io.akproxy.operator.TestCertificates.Issued;
 import io.akproxy.operator.TestResources;
-import io.akproxy.operator.api.AuthentikProxy;
 import io.akproxy.operator.api.PodServedStatus;
 import io.akproxy.operator.model.ConditionType;
 import io.akproxy.operator.model.PodRefresh;
-import io.fabric8.kubernetes.api.model.Condition;
+import io.akproxy.testkit.pki.Issued;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.time.Duration;
@@ -26,8 +23,8 @@ import org.junit.jupiter.api.Test;
 class PropagationTest extends OperatorTestBase {
 
   private Issued rotate() {
-    Issued rotated = TestCertificates.issue(List.of("sso.example.com"), Duration.ofDays(90));
-    kube.resource(TestCertificates.tlsSecret(NS, TestResources.TLS_SECRET, rotated)).update();
+    Issued rotated = TestResources.ssoCertificate();
+    kube.resource(TestResources.tlsSecret(NS, TestResources.TLS_SECRET, rotated)).update();
     return rotated;
   }
 
@@ -47,19 +44,15 @@ class PropagationTest extends OperatorTestBase {
     int syncs = kubelet.projections();
 
     Issued rotated = rotate();
-    await()
-        .atMost(WAIT)
-        .untilAsserted(
-            () -> {
-              AuthentikProxy proxy = get();
-              Condition applied = condition(proxy, ConditionType.CONFIG_APPLIED);
-              assertThat(applied.getStatus()).isEqualTo("True");
-              assertThat(proxy.getStatus().certificate.serial).isEqualTo(rotated.serialHex());
-              assertThat(proxy.getStatus().pods.items)
-                  .hasSize(2)
-                  .allSatisfy(p -> assertThat(p.certificateSerial).isEqualTo(rotated.serialHex()));
-              assertThat(condition(proxy, ConditionType.READY).getStatus()).isEqualTo("True");
-            });
+    awaitStatus(
+        proxy -> {
+          assertCondition(proxy, ConditionType.CONFIG_APPLIED, "True", "ConfigServed");
+          assertThat(proxy.getStatus().certificate.serial).isEqualTo(rotated.serialHex());
+          assertThat(proxy.getStatus().pods.items)
+              .hasSize(2)
+              .allSatisfy(p -> assertThat(p.certificateSerial).isEqualTo(rotated.serialHex()));
+          assertCondition(proxy, ConditionType.READY, "True", "Ready");
+        });
     assertThat(kubelet.projections())
         .as("the pods got the new files from a Pod change, not a periodic sync")
         .isGreaterThan(syncs);
@@ -83,39 +76,28 @@ class PropagationTest extends OperatorTestBase {
     kubelet.syncOnPodChange(false); // a kubelet that only syncs periodically
 
     Issued rotated = rotate();
-    await()
-        .atMost(WAIT)
-        .untilAsserted(
-            () -> {
-              AuthentikProxy proxy = get();
-              assertThat(proxy.getStatus().certificate.serial).isEqualTo(rotated.serialHex());
-              Condition applied = condition(proxy, ConditionType.CONFIG_APPLIED);
-              assertThat(applied.getStatus()).isEqualTo("False");
-              assertThat(applied.getReason()).isEqualTo("Propagating");
-              assertThat(applied.getMessage())
-                  .contains("0 of 2 Ready proxy pods serve")
-                  .contains("behind since")
-                  .contains("certificate " + certificate.serialHex());
-              assertThat(proxy.getStatus().pods.current).isZero();
-              Condition ready = condition(proxy, ConditionType.READY);
-              assertThat(ready.getStatus()).isEqualTo("False");
-              assertThat(ready.getReason()).isEqualTo("Propagating");
-              assertThat(condition(proxy, ConditionType.RECONCILING).getStatus()).isEqualTo("True");
-            });
+    awaitStatus(
+        proxy -> {
+          assertThat(proxy.getStatus().certificate.serial).isEqualTo(rotated.serialHex());
+          assertThat(
+                  assertCondition(proxy, ConditionType.CONFIG_APPLIED, "False", "Propagating")
+                      .getMessage())
+              .contains("0 of 2 Ready proxy pods serve")
+              .contains("behind since")
+              .contains("certificate " + certificate.serialHex());
+          assertThat(proxy.getStatus().pods.current).isZero();
+          assertCondition(proxy, ConditionType.READY, "False", "Propagating");
+          assertCondition(proxy, ConditionType.RECONCILING, "True", "Propagating");
+        });
 
     kubelet.periodicSync();
-    await()
-        .atMost(WAIT)
-        .untilAsserted(
-            () -> {
-              AuthentikProxy proxy = get();
-              assertThat(condition(proxy, ConditionType.CONFIG_APPLIED).getStatus())
-                  .isEqualTo("True");
-              assertThat(proxy.getStatus().pods.current).isEqualTo(2);
-              assertThat(condition(proxy, ConditionType.READY).getStatus()).isEqualTo("True");
-              assertThat(condition(proxy, ConditionType.RECONCILING).getStatus())
-                  .isEqualTo("False");
-            });
+    awaitStatus(
+        proxy -> {
+          assertCondition(proxy, ConditionType.CONFIG_APPLIED, "True", "ConfigServed");
+          assertThat(proxy.getStatus().pods.current).isEqualTo(2);
+          assertCondition(proxy, ConditionType.READY, "True", "Ready");
+          assertCondition(proxy, ConditionType.RECONCILING, "False", "Reconciled");
+        });
   }
 
   @Test
@@ -126,29 +108,23 @@ class PropagationTest extends OperatorTestBase {
     kubelet.refuseReloads(error);
 
     rotate();
-    await()
-        .atMost(WAIT)
-        .untilAsserted(
-            () -> {
-              AuthentikProxy proxy = get();
-              Condition applied = condition(proxy, ConditionType.CONFIG_APPLIED);
-              assertThat(applied.getReason()).isEqualTo("ReloadFailed");
-              assertThat(applied.getMessage()).endsWith(error);
-              assertThat(proxy.getStatus().pods.items)
-                  .extracting((PodServedStatus p) -> p.lastReloadError)
-                  .containsOnly(error);
-              assertThat(condition(proxy, ConditionType.READY).getReason())
-                  .isEqualTo("ReloadFailed");
-              assertThat(condition(proxy, ConditionType.STALLED).getStatus()).isEqualTo("True");
-            });
+    awaitStatus(
+        proxy -> {
+          assertThat(
+                  assertCondition(proxy, ConditionType.CONFIG_APPLIED, "False", "ReloadFailed")
+                      .getMessage())
+              .endsWith(error);
+          assertThat(proxy.getStatus().pods.items)
+              .extracting((PodServedStatus p) -> p.lastReloadError)
+              .containsOnly(error);
+          assertCondition(proxy, ConditionType.READY, "False", "ReloadFailed");
+          assertCondition(proxy, ConditionType.STALLED, "True", "ReloadFailed");
+        });
     await().atMost(WAIT).untilAsserted(() -> assertThat(eventReasons()).contains("ReloadFailed"));
 
     kubelet.refuseReloads(null);
     kubelet.periodicSync();
-    await()
-        .atMost(WAIT)
-        .untilAsserted(
-            () -> assertThat(condition(get(), ConditionType.READY).getStatus()).isEqualTo("True"));
+    awaitCondition(ConditionType.READY, "True", "Ready");
   }
 
   @Test

@@ -7,7 +7,6 @@ import io.akproxy.operator.AkproxyOperator;
 import io.akproxy.operator.Kustomize;
 import io.akproxy.operator.OperatorSettings;
 import io.akproxy.operator.Simulation;
-import io.akproxy.operator.TestCertificates;
 import io.akproxy.operator.TestResources;
 import io.akproxy.operator.api.AuthentikProxy;
 import io.akproxy.operator.api.AutoscalingSpec;
@@ -17,6 +16,7 @@ import io.akproxy.operator.model.ConditionType;
 import io.akproxy.operator.model.Names;
 import io.akproxy.operator.model.StatusModel;
 import io.akproxy.testkit.kube.SimulatedCluster;
+import io.akproxy.testkit.pki.Issued;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
@@ -183,10 +183,7 @@ class RbacTest {
     kube.resource(TestResources.proxy(NS, "sso")).create();
     awaitTls(kube, "SecretNotFound");
     kube.resource(
-            TestCertificates.tlsSecret(
-                NS,
-                TestResources.TLS_SECRET,
-                TestCertificates.issue(List.of("sso.example.com"), Duration.ofDays(30))))
+            TestResources.tlsSecret(NS, TestResources.TLS_SECRET, TestResources.ssoCertificate()))
         .create();
     await().atMost(WAIT).until(() -> exists(kube.policy().v1().podDisruptionBudget(), child));
 
@@ -255,9 +252,8 @@ class RbacTest {
                         > 0);
 
     // Another Secret, existing before anything referred to it: read once, copied.
-    TestCertificates.Issued renewed =
-        TestCertificates.issue(List.of("sso.example.com"), Duration.ofDays(60));
-    kube.resource(TestCertificates.tlsSecret(NS, "sso-tls-renewed", renewed)).create();
+    Issued renewed = TestResources.ssoCertificate();
+    kube.resource(TestResources.tlsSecret(NS, "sso-tls-renewed", renewed)).create();
     edit(kube, p -> p.getSpec().tls.secretName = "sso-tls-renewed");
     await()
         .atMost(WAIT)
