@@ -139,7 +139,9 @@ class StatusModelTest {
     assertThat(status.conditions)
         .filteredOn(c -> !List.of("Reconciling", "Stalled").contains(c.getType()))
         .allSatisfy(c -> assertThat(c.getStatus()).isEqualTo("True"));
-    assertCondition(status, ConditionType.RECONCILING, "False", "Reconciled");
+    assertThat(
+            assertCondition(status, ConditionType.RECONCILING, "False", "Reconciled").getMessage())
+        .isEqualTo("nothing left to do");
     assertCondition(status, ConditionType.STALLED, "False", "NotStalled");
     assertCondition(status, ConditionType.CONFIG_APPLIED, "True", "ConfigServed");
     assertThat(status.pods.total).isEqualTo(2);
@@ -441,7 +443,9 @@ class StatusModelTest {
         next(proxy, assess(proxy, goodSecret(), T0), Optional.empty(), Optional.empty(), T0);
     Condition stalled = assertCondition(status, ConditionType.STALLED, "True", "InvalidSpec");
     assertThat(stalled.getMessage()).startsWith("Accepted: ").contains("spec.path");
-    assertCondition(status, ConditionType.RECONCILING, "False", "Reconciled");
+    assertThat(
+            assertCondition(status, ConditionType.RECONCILING, "False", "Reconciled").getMessage())
+        .isEqualTo("stalled: see Stalled");
   }
 
   @Test
@@ -488,6 +492,20 @@ class StatusModelTest {
     assertThat(verdict.reason()).isEqualTo(Reason.ROLLOUT_IN_PROGRESS);
     assertThat(verdict.message())
         .isEqualTo("2 of 2 proxy pods run the current pod template, 1 old ones still run");
+    // Scaling up: a new pod still to come and no old one left.
+    Deployment growing = available(2);
+    growing.getStatus().setUpdatedReplicas(1);
+    growing.getStatus().setReplicas(1);
+    assertThat(StatusModel.available(proxy(), Optional.of(growing), true, List.of()).message())
+        .isEqualTo("1 of 2 proxy pods run the current pod template");
+  }
+
+  @Test
+  void withoutItsDeploymentAvailableSaysWhetherItIsBeingCreatedOrWaitsForTheInputs() {
+    assertThat(StatusModel.available(proxy(), Optional.empty(), true, List.of()).message())
+        .isEqualTo("Deployment sso-proxy is being created");
+    assertThat(StatusModel.available(proxy(), Optional.empty(), false, List.of()).message())
+        .isEqualTo("Deployment sso-proxy is not created until the conditions above hold");
   }
 
   @Test

@@ -189,6 +189,19 @@ class TlsSecretInspectorTest {
     }
   }
 
+  @Test
+  void aKeyWhoseDerEndsInsideAnElementHeaderIsAnInvalidKey() {
+    // 30 01 05: a sequence whose only element has a tag and no length; 30 82 01: a length whose
+    // second byte is missing. Refused as KeyInvalid, never an exception out of the inspection.
+    Issued issued = valid().issue();
+    for (String body : List.of("MAEF", "MIIB")) {
+      String key = "-----BEGIN EC PRIVATE KEY-----\n" + body + "\n-----END EC PRIVATE KEY-----\n";
+      Verdict verdict = verdict(secret(issued.chainPem(), key));
+      assertThat(verdict.reason()).as(body).isEqualTo(Reason.KEY_INVALID);
+      assertThat(verdict.message()).contains("not valid");
+    }
+  }
+
   /** The PEM block with the second half of its base64 body dropped (whole 4-character groups). */
   private static String cutShort(String pem) {
     List<String> lines = pem.lines().toList();
