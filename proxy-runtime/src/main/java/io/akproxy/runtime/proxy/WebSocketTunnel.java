@@ -17,8 +17,9 @@ import java.util.concurrent.TimeUnit;
  * Carries a WebSocket ({@code /ws/client/}, {@code /ws/outpost/<uuid>/}) as raw bytes once both
  * sides agreed to upgrade: the upgrade request goes to authentik with {@code Upgrade}, {@code
  * Connection: Upgrade}, the client's {@code Host} and the forwarded headers; authentik's 101 comes
- * back with HSTS; then each direction is a pipe with backpressure (a slow reader pauses the
- * writer), and a tunnel silent in both directions for the configured idle time is closed.
+ * back with HSTS; then each direction is relayed with backpressure (a slow reader pauses the
+ * writer; {@link TunnelRelay}), and a tunnel silent in both directions for the configured idle time
+ * is closed.
  */
 final class WebSocketTunnel {
 
@@ -107,12 +108,16 @@ final class WebSocketTunnel {
               long idleMillis = exchange.snapshot().webSocketIdleMillis();
               closeWhenIdle(switched.result(), idleMillis);
               closeWhenIdle(authentikConnection, idleMillis);
-              join(exchange, upstream, switched.result(), toAuthentik);
+              join(exchange, upstream, switched.result(), toAuthentik, authentikConnection);
             });
   }
 
   private static void join(
-      Exchange exchange, UpstreamClient upstream, NetSocket toClient, NetSocket toAuthentik) {
+      Exchange exchange,
+      UpstreamClient upstream,
+      NetSocket toClient,
+      NetSocket toAuthentik,
+      HttpConnection authentikConnection) {
     exchange.metrics().webSocketOpened();
     upstream.tunnelOpened();
     Runnable closed =
@@ -138,8 +143,7 @@ final class WebSocketTunnel {
           toClient.close();
           closed.run();
         });
-    toClient.pipeTo(toAuthentik);
-    toAuthentik.pipeTo(toClient);
+    TunnelRelay.connect(toClient, toClient, toAuthentik, authentikConnection);
   }
 
   /**
