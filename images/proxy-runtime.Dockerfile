@@ -16,15 +16,17 @@ EXPOSE 8443 8080 9000
 # ~50 against ~115 us, below nginx's ~110), but its compiler arenas, code and profiles cost ~40 MiB
 # of peak RSS. That cost is bounded here instead of giving up C2: inlining capped (MaxInlineLevel,
 # InlineSmallCode, FreqInlineSize, MaxNodeLimit, LiveNodeCountInliningCutoff: the biggest C2
-# compilation's arena from ~30 to ~14 MiB), and a small young generation with tight heap free ratios
+# compilation's arena from ~30 to ~14 MiB), and a small young generation (8 MiB, survivors large
+# enough for the requests in flight, so they are not promoted early) with tighter heap free ratios
 # (SerialGC commits ~20 instead of ~31 MiB of heap); peak RSS stays at the C1-only flags' ~125 MiB.
 # What C2 costs is warm-up: under full load a fresh pod needs ~15 s to reach its steady rate (C1
 # alone: ~4 s). Freed native memory is trimmed back to the OS. -UsePerfData keeps the JVM from
 # writing hsperfdata (the root filesystem is read-only; /tmp is an emptyDir, where netty-tcnative
 # unpacks its OpenSSL library).
 # Tests read these flags from this file (testkit's RuntimeImage) and start the jar with them.
-ENTRYPOINT ["java", "-XX:+UseSerialGC", "-Xms16m", "-Xmx64m", "-Xmn6m", "-XX:MinHeapFreeRatio=10", \
-            "-XX:MaxHeapFreeRatio=30", "-XX:MaxMetaspaceSize=64m", "-XX:ReservedCodeCacheSize=32m", \
+ENTRYPOINT ["java", "-XX:+UseSerialGC", "-Xms16m", "-Xmx64m", "-Xmn8m", "-XX:SurvivorRatio=2", \
+            "-XX:MinHeapFreeRatio=20", "-XX:MaxHeapFreeRatio=50", "-XX:MaxMetaspaceSize=64m", \
+            "-XX:ReservedCodeCacheSize=32m", \
             "-XX:MaxDirectMemorySize=64m", "-XX:MaxInlineLevel=9", "-XX:InlineSmallCode=700", \
             "-XX:FreqInlineSize=100", "-XX:MaxNodeLimit=50000", "-XX:LiveNodeCountInliningCutoff=25000", \
             "-XX:+UnlockExperimentalVMOptions", "-XX:TrimNativeHeapInterval=1000", \
