@@ -11,16 +11,17 @@ COPY proxy-runtime/target/proxy-runtime.cdx.json /app/proxy-runtime.cdx.json
 USER 65532:65532
 EXPOSE 8443 8080 9000
 
-# The flags are a measured trade (`make bench`, docs/benchmarks.md "JVM flags"; Java 17, one core):
-# C2 (the JVM's full JIT) makes the proxy's own CPU per request about half that of C1 alone (keep-alive
-# ~50 against ~115 us, below nginx's ~110), but its compiler arenas, code and profiles cost ~40 MiB
-# of peak RSS. That cost is bounded here instead of giving up C2: inlining capped (MaxInlineLevel,
-# InlineSmallCode, FreqInlineSize, MaxNodeLimit, LiveNodeCountInliningCutoff: the biggest C2
-# compilation's arena from ~30 to ~14 MiB), and a small young generation (8 MiB, survivors large
-# enough for the requests in flight, so they are not promoted early) with tighter heap free ratios
-# (SerialGC commits ~20 instead of ~31 MiB of heap); peak RSS stays at the C1-only flags' ~125 MiB.
-# What C2 costs is warm-up: under full load a fresh pod needs ~15 s to reach its steady rate (C1
-# alone: ~4 s). Freed native memory is trimmed back to the OS. -UsePerfData keeps the JVM from
+# The flags are a measured trade (`make bench`, docs/benchmarks.md "JVM flags"; Java 17, one core,
+# side by side with nginx): C2 (the JVM's full JIT) costs the proxy 63 us of CPU per keep-alive
+# request against 108 us with C1 alone and nginx's 94 (HTTP/2: 73 / 135 / 104), but its compiler
+# arenas, code and profiles would cost ~40 MiB of peak RSS. That cost is bounded here instead of
+# giving up C2: inlining capped (MaxInlineLevel, InlineSmallCode, FreqInlineSize, MaxNodeLimit,
+# LiveNodeCountInliningCutoff: the largest C2 compilation's arena from ~30 to ~14 MiB), and a small
+# young generation (8 MiB, survivors large enough for the requests in flight, so they are not
+# promoted early) with tighter heap free ratios (SerialGC commits ~20 instead of ~31 MiB of heap):
+# peak RSS 124 MiB (C1 alone: 116). What C2 costs is warm-up: under full load a fresh pod reaches
+# 90% of its steady rate 10 s after start (C1 alone: 3 s), then serves twice C1's rate.
+# Freed native memory is trimmed back to the OS. -UsePerfData keeps the JVM from
 # writing hsperfdata (the root filesystem is read-only; /tmp is an emptyDir, where netty-tcnative
 # unpacks its OpenSSL library).
 # Tests read these flags from this file (testkit's RuntimeImage) and start the jar with them.
