@@ -1,8 +1,5 @@
 package io.akproxy.runtime.proxy;
 
-import io.akproxy.runtime.vertx.VertxInternals;
-import io.netty.channel.ChannelPipeline;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
@@ -11,7 +8,6 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.net.NetSocket;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Carries a WebSocket ({@code /ws/client/}, {@code /ws/outpost/<uuid>/}) as raw bytes once both
@@ -22,8 +18,6 @@ import java.util.concurrent.TimeUnit;
  * is closed.
  */
 final class WebSocketTunnel {
-
-  private static final String IDLE_HANDLER = "idle";
 
   private final String scheme;
 
@@ -105,9 +99,6 @@ final class WebSocketTunnel {
                 return;
               }
               exchange.record(101);
-              long idleMillis = exchange.snapshot().webSocketIdleMillis();
-              closeWhenIdle(switched.result(), idleMillis);
-              closeWhenIdle(authentikConnection, idleMillis);
               join(exchange, upstream, switched.result(), toAuthentik, authentikConnection);
             });
   }
@@ -143,21 +134,11 @@ final class WebSocketTunnel {
           toClient.close();
           closed.run();
         });
-    TunnelRelay.connect(toClient, toClient, toAuthentik, authentikConnection);
-  }
-
-  /**
-   * Replaces the connection's idle timeout (the listener's keep-alive timeout, far too short for a
-   * WebSocket) with the tunnel's. Netty's idle handler closes through Vert.x as usual. Both the
-   * client's socket and authentik's connection are Vert.x connections underneath.
-   */
-  static void closeWhenIdle(Object connection, long idleMillis) {
-    ChannelPipeline pipeline = VertxInternals.pipeline(connection);
-    IdleStateHandler idle = new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS);
-    if (pipeline.get(IDLE_HANDLER) != null) {
-      pipeline.replace(IDLE_HANDLER, IDLE_HANDLER, idle);
-    } else {
-      pipeline.addBefore(pipeline.lastContext().name(), IDLE_HANDLER, idle);
-    }
+    TunnelRelay.connect(
+        toClient,
+        toClient,
+        toAuthentik,
+        authentikConnection,
+        exchange.snapshot().webSocketIdleMillis());
   }
 }

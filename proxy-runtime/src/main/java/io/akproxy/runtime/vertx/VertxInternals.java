@@ -31,6 +31,9 @@ import java.util.List;
  *       {@link ConnectionBase}, whose Netty pipeline can be reached;
  *   <li>Vert.x names its HTTP/1.x codec {@value #HTTP1_DECODER} and {@value #HTTP1_ENCODER} in that
  *       pipeline (the gate sits before the one and watches after the other);
+ *   <li>a connection's idle timeout is the handler {@value #IDLE_TIMEOUT}, which a WebSocket tunnel
+ *       removes (it keeps its own, far longer, in {@code TunnelRelay}); were it renamed, a tunnel
+ *       would close after the listener's keep-alive timeout, which {@code WebSocketTest} catches;
  *   <li>its HTTP/1.x client codec is {@value #HTTP1_CLIENT_CODEC} in a client connection's pipeline
  *       (the upstream pool watches the bytes authentik sends before it); when it is not, that
  *       connection's requests are simply never retried, so this one is not part of the check;
@@ -53,6 +56,9 @@ public final class VertxInternals {
 
   /** Vert.x's name for the HTTP/1.x codec in a client connection's pipeline. */
   public static final String HTTP1_CLIENT_CODEC = "codec";
+
+  /** Vert.x's name for a connection's idle-timeout handler, server and client alike. */
+  static final String IDLE_TIMEOUT = "idle";
 
   private VertxInternals() {}
 
@@ -101,6 +107,16 @@ public final class VertxInternals {
       return null;
     }
     return base.channel().attr(key);
+  }
+
+  /**
+   * Removes the connection's idle timeout, if it has one (a listener's keep-alive timeout, or the
+   * client pool's): for a connection that becomes a WebSocket tunnel, which keeps its own.
+   */
+  public static void removeIdleTimeout(ChannelPipeline pipeline) {
+    if (pipeline.get(IDLE_TIMEOUT) != null) {
+      pipeline.remove(IDLE_TIMEOUT);
+    }
   }
 
   /** Whether an HTTP/1.x connection's pipeline holds Vert.x's codec under the expected names. */

@@ -235,29 +235,29 @@ class WebSocketTest {
   }
 
   /**
-   * Traffic keeps a tunnel open past its idle timeout, silence closes it. Measured on the server
-   * side of a socket the tunnel's idle handler watches: no close without a silence at least as long
-   * as the timeout before it, and one trial must carry traffic for twice the timeout before going
-   * silent (on a machine that stalls longer than the timeout between two pings, the close is right
-   * and the trial is repeated).
+   * Traffic keeps a tunnel open past its idle timeout, silence closes it. A relay pair joins a
+   * client's connection to an echo server's, as the proxy joins a browser's to authentik's, and the
+   * echo server measures: no close without a silence at least as long as the timeout before it, and
+   * one trial must carry traffic for twice the timeout before going silent (on a machine that
+   * stalls longer than the timeout between two pings, the close is right and the trial is
+   * repeated).
    */
   @Test
   void closesATunnelThatStaysSilentInBothDirections() throws Exception {
     long idleMillis = 500;
     Vertx local = Vertx.vertx();
     try {
-      // On the server side: when it last heard from the client (or accepted it), the longest
-      // silence so far, and when the tunnel closed.
+      // On the echo server's side: when it last heard from the client (or accepted it), the
+      // longest silence so far, and when the tunnel closed.
       AtomicLong lastHeard = new AtomicLong();
       AtomicLong longestSilence = new AtomicLong();
       AtomicLong closedAt = new AtomicLong();
-      var server =
+      var echo =
           local
               .createNetServer()
               .connectHandler(
                   socket -> {
                     lastHeard.set(System.nanoTime());
-                    WebSocketTunnel.closeWhenIdle(socket, idleMillis);
                     socket.handler(
                         data -> {
                           long now = System.nanoTime();
@@ -274,6 +274,26 @@ class WebSocketTest {
                   })
               .listen(0, "127.0.0.1")
               .await(5, TimeUnit.SECONDS);
+      var toEcho = local.createNetClient();
+      var tunnel =
+          local
+              .createNetServer()
+              .connectHandler(
+                  fromClient -> {
+                    fromClient.pause();
+                    toEcho
+                        .connect(echo.actualPort(), "127.0.0.1")
+                        .onSuccess(
+                            toServer -> {
+                              toServer.pause();
+                              fromClient.closeHandler(v -> toServer.close());
+                              toServer.closeHandler(v -> fromClient.close());
+                              TunnelRelay.connect(
+                                  fromClient, fromClient, toServer, toServer, idleMillis);
+                            });
+                  })
+              .listen(0, "127.0.0.1")
+              .await(5, TimeUnit.SECONDS);
       boolean trafficOutlivedTheTimeout = false;
       for (int trial = 0; trial < 5 && !trafficOutlivedTheTimeout; trial++) {
         longestSilence.set(0);
@@ -281,7 +301,7 @@ class WebSocketTest {
         var socket =
             local
                 .createNetClient()
-                .connect(server.actualPort(), "127.0.0.1")
+                .connect(tunnel.actualPort(), "127.0.0.1")
                 .await(5, TimeUnit.SECONDS);
         AtomicBoolean clientClosed = new AtomicBoolean();
         AtomicReference<Promise<Void>> echoed = new AtomicReference<>(Promise.promise());
@@ -304,10 +324,11 @@ class WebSocketTest {
           next.future().await(10, TimeUnit.SECONDS);
         }
         trafficOutlivedTheTimeout = !clientClosed.get();
-        // ...then silence closes it.
+        // ...then silence closes it: the client's side and the echo server's.
         await().atMost(Duration.ofSeconds(10)).until(() -> closedAt.get() != 0);
-        // A ping that arrives as the idle handler fires can be read just before the close: what
-        // must have come before the close is a silence as long as the timeout, somewhere.
+        await().atMost(Duration.ofSeconds(10)).untilTrue(clientClosed);
+        // A ping that arrives as the timer fires can be read just before the close: what must
+        // have come before the close is a silence as long as the timeout, somewhere.
         assertThat(Duration.ofNanos(longestSilence.get()))
             .as("the longest silence before the close")
             .isGreaterThanOrEqualTo(Duration.ofMillis(idleMillis));
