@@ -294,15 +294,14 @@ class WebSocketTest {
                   })
               .listen(0, "127.0.0.1")
               .await(5, TimeUnit.SECONDS);
+      // Held in variables to the end: Vert.x closes a client nobody references any more, with
+      // its connections, and a collection mid-trial would close the tunnel under the test.
+      var clients = local.createNetClient();
       boolean trafficOutlivedTheTimeout = false;
       for (int trial = 0; trial < 5 && !trafficOutlivedTheTimeout; trial++) {
         longestSilence.set(0);
         closedAt.set(0);
-        var socket =
-            local
-                .createNetClient()
-                .connect(tunnel.actualPort(), "127.0.0.1")
-                .await(5, TimeUnit.SECONDS);
+        var socket = clients.connect(tunnel.actualPort(), "127.0.0.1").await(5, TimeUnit.SECONDS);
         AtomicBoolean clientClosed = new AtomicBoolean();
         AtomicReference<Promise<Void>> echoed = new AtomicReference<>(Promise.promise());
         socket.handler(data -> echoed.get().tryComplete());
@@ -336,6 +335,8 @@ class WebSocketTest {
       assertThat(trafficOutlivedTheTimeout)
           .as("traffic kept a tunnel open past its timeout")
           .isTrue();
+      clients.close();
+      toEcho.close();
     } finally {
       local.close();
     }
