@@ -115,15 +115,20 @@ row_websocket() {
 
 row_peak_rss() {
   VAL[$1:peak.rss]=$(kib_to_mib "$(group_hwm_kib "${PID[$1]}")")
-  # A JVM started with -XX:NativeMemoryTracking: where its memory is, next to the raw output.
-  if [[ $1 != nginx && " $(ak_java_opts "$1") " == *" -XX:NativeMemoryTracking="* ]]; then
-    "$(jcmd_of "$(ak_java "$1")")" "${PID[$1]}" VM.native_memory summary >"$RAW/$1-nmt.txt" 2>&1 || true
+  save_nmt "$1" nmt
+}
+
+# A JVM started with -XX:NativeMemoryTracking: where its memory is, next to the raw output.
+save_nmt() {
+  local proxy=$1 name=$2
+  if [[ $proxy != nginx && " $(ak_java_opts "$proxy") " == *" -XX:NativeMemoryTracking="* ]]; then
+    "$(jcmd_of "$(ak_java "$proxy")")" "${PID[$proxy]}" VM.native_memory summary >"$RAW/$proxy-$name.txt" 2>&1 || true
   fi
 }
 
 # RSS while BENCH_IDLE_CONNECTIONS TLS connections, each after one request, sit idle.
 row_idle_connections() {
-  local proxy=$1 out="$RAW/$1-idle.txt"
+  local proxy=$1 out="$RAW/$1-idle$ROUND_TAG.txt"
   log "$proxy: $BENCH_IDLE_CONNECTIONS idle TLS connections"
   local before_kib after_kib
   before_kib=$(group_rss_kib "${PID[$proxy]}")
@@ -138,6 +143,7 @@ row_idle_connections() {
   VAL[$proxy:idle.rss]=$(kib_to_mib "$after_kib")
   VAL[$proxy:idle.peak]=$(kib_to_mib "$(group_hwm_kib "${PID[$proxy]}")")
   VAL[$proxy:idle.open]=$(ss -Htn state established "( sport = :${PORT[$proxy]} )" | wc -l)
+  save_nmt "$proxy" "idle-nmt$ROUND_TAG"
   VAL[$proxy:idle.answered]=$(sed -n 's/^READY .*answered=\([0-9]*\).*/\1/p' "$out")
   VAL[$proxy:idle.per]=$(awk -v a="$after_kib" -v b="$before_kib" -v n="${VAL[$proxy:idle.answered]:-0}" \
     'BEGIN { if (n > 0) printf "%.1f", (a - b) / n; else print "-" }')
@@ -147,7 +153,7 @@ row_idle_connections() {
 # Peak RSS while a client reads a large response at BENCH_SLOW_RATE for BENCH_DURATION seconds;
 # meanwhile another client must still be served.
 row_slow_reader() {
-  local proxy=$1 out="$RAW/$1-slow.txt"
+  local proxy=$1 out="$RAW/$1-slow$ROUND_TAG.txt"
   local bytes=$((BENCH_BIG_MIB * 1024 * 1024))
   log "$proxy: slow reader, ${BENCH_BIG_MIB} MiB at $BENCH_SLOW_RATE/s for ${BENCH_DURATION}s"
   group_reset_hwm "${PID[$proxy]}"
@@ -435,12 +441,16 @@ profile_stop() {
 # --- rounds -----------------------------------------------------------------------------------
 # The load rows run BENCH_ROUNDS times (each round: every load row, every proxy), and the table
 # shows each figure's median over the rounds; failure counts are summed over the rounds, never
-# medianed away. Every round's figures are listed under the table.
+# medianed away. The memory rows run BENCH_ROUNDS times too, one after another at their place in
+# the order (one run of them moves by several MiB with where the collector happened to stand).
+# Every round's figures are listed under the table.
 
 LOAD_ROWS=" keepalive h2 new_connections websocket "
-declare -A ROUND_VALS
-# The VAL key prefix each load row writes.
-declare -A ROW_KEY=([keepalive]=keepalive [h2]=h2 [new_connections]=close [websocket]=ws)
+MEMORY_ROWS=" idle_connections slow_reader "
+declare -A ROUND_VALS=()
+# The VAL key prefix each row in rounds writes.
+declare -A ROW_KEY=([keepalive]=keepalive [h2]=h2 [new_connections]=close [websocket]=ws
+  [idle_connections]=idle [slow_reader]=slow)
 
 # Appends this round's figures of one row and proxy to ROUND_VALS.
 keep_round() {
@@ -468,7 +478,12 @@ merge_rounds() {
         print (out == "" ? "none" : out); exit
       }
       m = 0; for (i = 1; i <= n; i++) if (v[i] ~ /^[0-9.]+$/) w[++m] = v[i] + 0
-      if (m == 0) { print "-"; exit }
+      if (m == 0) {
+        # Words ("yes", "200"...): the one every round gave, or each round'"'"'s.
+        out = v[1]; for (i = 2; i <= n; i++) if (v[i] != v[1]) out = ""
+        if (out == "") for (i = 1; i <= n; i++) out = out (i > 1 ? "; " : "") "round " i ": " v[i]
+        print (out == "" ? "-" : out); exit
+      }
       for (i = 2; i <= m; i++) { x = w[i]; j = i - 1; while (j > 0 && w[j] > x) { w[j + 1] = w[j]; j-- } w[j + 1] = x }
       med = (m % 2) ? w[(m + 1) / 2] : (w[m / 2] + w[m / 2 + 1]) / 2
       d = index(v[1], ".") ? length(v[1]) - index(v[1], ".") : 0
@@ -581,12 +596,23 @@ main() {
       done
     done
   done
-  merge_rounds
   ROUND_TAG=""
   for row in "${rows[@]}"; do
     [[ $LOAD_ROWS == *" $row "* ]] && continue
-    for proxy in "${proxies[@]}"; do run_row "$row" "$proxy"; done
+    if [[ $MEMORY_ROWS == *" $row "* ]]; then
+      for ((round = 1; round <= BENCH_ROUNDS; round++)); do
+        ((BENCH_ROUNDS > 1)) && ROUND_TAG="-r$round"
+        for proxy in "${proxies[@]}"; do
+          run_row "$row" "$proxy"
+          keep_round "$row" "$proxy"
+        done
+      done
+      ROUND_TAG=""
+    else
+      for proxy in "${proxies[@]}"; do run_row "$row" "$proxy"; done
+    fi
   done
+  merge_rounds
 
   report "${proxies[@]}" | tee "$RESULTS_DIR/latest.txt"
   rm -rf "$RESULTS_DIR/latest-raw"

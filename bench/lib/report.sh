@@ -165,18 +165,21 @@ report() {
   done
 }
 
-# Every round's figure behind each median of the load rows.
+# Every round's figure behind each median of the rows in rounds.
 rounds_section() {
   ((BENCH_ROUNDS > 1 && ${#ROUND_VALS[@]} > 0)) || return 0
   echo
   echo "Rounds (the table shows the median of these; failures are their sum):"
   local proxy key label
   for proxy in "${REPORT_PROXIES[@]}"; do
-    for key in keepalive.rps keepalive.cpu h2.rps h2.cpu close.rps close.cpu ws.rps ws.cpu; do
+    for key in keepalive.rps keepalive.cpu h2.rps h2.cpu close.rps close.cpu ws.rps ws.cpu \
+      idle.rss slow.peak; do
       [[ -n ${ROUND_VALS[$proxy:$key]:-} ]] || continue
       case $key in
         *.rps) label="${key%.rps} rate" ;;
         *.cpu) label="${key%.cpu} CPU us/op" ;;
+        idle.rss) label="idle RSS MiB" ;;
+        slow.peak) label="slow reader MiB" ;;
       esac
       printf '  %-12s %-20s %s\n' "$proxy" "$label" "$(tr '\t' ' ' <<<"${ROUND_VALS[$proxy:$key]}")"
     done
