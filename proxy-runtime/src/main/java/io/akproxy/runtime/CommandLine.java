@@ -10,18 +10,27 @@ import java.util.Optional;
 
 /**
  * {@code java -jar proxy-runtime.jar --config <proxy.json> [--event-loops N] [--tls-engine
- * auto|openssl|jdk] [--root <dir>] [--bind-address <ip>] [--resolve <host>:<port>=<ip>:<port>]...}.
- * The event loops and the engine default to the environment variables {@code AKPROXY_EVENT_LOOPS}
- * and {@code AKPROXY_TLS_ENGINE}, then to one event loop per available CPU and OpenSSL when it
- * loads. The last three run a pod's {@code proxy.json} outside its container (see {@link
- * Overrides}).
+ * auto|openssl|jdk] [--root <dir>] [--bind-address <ip>] [--resolve <host>:<port>=<ip>:<port>]...
+ * [--any-ports]}. The event loops and the engine default to the environment variables {@code
+ * AKPROXY_EVENT_LOOPS} and {@code AKPROXY_TLS_ENGINE}, then to one event loop per available CPU and
+ * OpenSSL when it loads. {@code --root}, {@code --bind-address} and {@code --resolve} run a pod's
+ * {@code proxy.json} outside its container (see {@link Overrides}).
+ *
+ * <p>{@code --any-ports}: every listener binds a port the kernel picks instead of the configured
+ * one ({@link RuntimeOptions#anyPorts}); the bound ports are in the log's {@code listening
+ * <listener> on <address>:<port>} lines. For tests outside a pod, which would otherwise pick a free
+ * port, release it and race every other process to bind it; never in a pod.
  */
-record CommandLine(Path configFile, int eventLoops, String tlsEngine, Overrides overrides) {
+record CommandLine(
+    Path configFile, int eventLoops, String tlsEngine, Overrides overrides, boolean anyPorts) {
 
   static final String USAGE =
-      "usage: java -jar proxy-runtime.jar --config <proxy.json>"
-          + " [--event-loops N] [--tls-engine auto|openssl|jdk]\n"
-          + "       [--root <dir>] [--bind-address <ip>] [--resolve <host>:<port>=<ip>:<port>]...";
+      """
+      usage: java -jar proxy-runtime.jar --config <proxy.json> [--event-loops N] \
+      [--tls-engine auto|openssl|jdk]
+             [--root <dir>] [--bind-address <ip>] [--resolve <host>:<port>=<ip>:<port>]...
+             [--any-ports]  for tests outside a pod, never in a pod: every listener binds a port
+                            the kernel picks, logged as "listening <listener> on <address>:<port>\"""";
 
   /** Thrown for arguments that cannot be understood; the message says which and why. */
   static final class UsageException extends Exception {
@@ -40,6 +49,7 @@ record CommandLine(Path configFile, int eventLoops, String tlsEngine, Overrides 
     FileRoot root = FileRoot.AS_WRITTEN;
     Optional<String> bindAddress = Optional.empty();
     Map<Overrides.Authority, Overrides.Authority> resolve = new LinkedHashMap<>();
+    boolean anyPorts = false;
     for (int i = 0; i < args.size(); i++) {
       String arg = args.get(i);
       switch (arg) {
@@ -49,6 +59,7 @@ record CommandLine(Path configFile, int eventLoops, String tlsEngine, Overrides 
         case "--root" -> root = FileRoot.under(Path.of(value(args, ++i, arg)));
         case "--bind-address" -> bindAddress = Optional.of(bindAddress(value(args, ++i, arg)));
         case "--resolve" -> resolve(value(args, ++i, arg), resolve);
+        case "--any-ports" -> anyPorts = true;
         default -> throw new UsageException("unknown argument \"" + arg + "\"");
       }
     }
@@ -67,7 +78,8 @@ record CommandLine(Path configFile, int eventLoops, String tlsEngine, Overrides 
             "event loops must be a positive number, not \"" + eventLoops + "\"");
       }
     }
-    return new CommandLine(config, loops, engine, new Overrides(root, bindAddress, resolve));
+    return new CommandLine(
+        config, loops, engine, new Overrides(root, bindAddress, resolve), anyPorts);
   }
 
   private static String bindAddress(String value) throws UsageException {

@@ -71,6 +71,9 @@ public final class Main {
     Clock clock = Clock.systemUTC();
     Overrides overrides = commandLine.overrides();
     overrides.describe().forEach(line -> LOG.info("override " + line));
+    if (commandLine.anyPorts()) {
+      LOG.info("--any-ports: every listener binds a port the kernel picks (tests only)");
+    }
     LoadedSet initial;
     try {
       initial =
@@ -108,7 +111,8 @@ public final class Main {
                 .setWorkerPoolSize(2)
                 .setInternalBlockingPoolSize(2));
     RuntimeOptions options =
-        new RuntimeOptions(commandLine.eventLoops(), engine, accessLog, clock, overrides);
+        new RuntimeOptions(
+            commandLine.eventLoops(), engine, accessLog, clock, overrides, commandLine.anyPorts());
     ProxyRuntime runtime;
     try {
       runtime = ProxyRuntime.start(vertx, initial, options, metrics).await(60, TimeUnit.SECONDS);

@@ -23,11 +23,21 @@ class RuntimeCommandLineTest {
   void optionsOverrideTheEnvironment() throws Exception {
     Map<String, String> env = Map.of("AKPROXY_EVENT_LOOPS", "2", "AKPROXY_TLS_ENGINE", "jdk");
     assertThat(CommandLine.parse(List.of("--config", "c"), env, 4))
-        .isEqualTo(new CommandLine(Path.of("c"), 2, "jdk", Overrides.NONE));
+        .isEqualTo(new CommandLine(Path.of("c"), 2, "jdk", Overrides.NONE, false));
     assertThat(
             CommandLine.parse(
                 List.of("--config", "c", "--event-loops", "1", "--tls-engine", "openssl"), env, 4))
-        .isEqualTo(new CommandLine(Path.of("c"), 1, "openssl", Overrides.NONE));
+        .isEqualTo(new CommandLine(Path.of("c"), 1, "openssl", Overrides.NONE, false));
+  }
+
+  @Test
+  void anyPortsIsOffUnlessAskedForAndChangesNothingElse() throws Exception {
+    assertThat(parse().anyPorts()).isFalse();
+    assertThat(parse("--any-ports", "--event-loops", "3"))
+        .isEqualTo(new CommandLine(Path.of("c"), 3, "auto", Overrides.NONE, true));
+    assertThat(parse("--bind-address", "127.0.0.9", "--any-ports").overrides().bindAddress())
+        .contains("127.0.0.9");
+    assertThat(CommandLine.USAGE).contains("[--any-ports]").contains("never in a pod");
   }
 
   @Test
