@@ -7,13 +7,18 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.channels.Channels;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * The proxy runtime as its own process, from the jar the image ships and with the image's JVM flags
@@ -23,11 +28,17 @@ import java.util.concurrent.TimeUnit;
  * RuntimeProcess runtime =
  *     RuntimeProcess.launcher(RuntimeProcess.jar())
  *         .arguments("--config", config.toString())
- *         .admin("127.0.0.1", 9000)
+ *         .anyPorts()
  *         .log(dir.resolve("runtime.log"))
  *         .start();
  * runtime.awaitReady(Duration.ofSeconds(60));
+ * int https = runtime.listening().https();
  * }</pre>
+ *
+ * <p>{@link Launcher#anyPorts()} is for tests: every listener binds a port the kernel picks, read
+ * from the log ({@link #listening()}), so nothing picks a free port that another process could take
+ * before the runtime binds it. {@link Launcher#admin} is for a runtime on ports its configuration
+ * fixes (a simulated pod on its own address).
  */
 public final class RuntimeProcess implements Closeable {
 
@@ -36,14 +47,22 @@ public final class RuntimeProcess implements Closeable {
 
   private final Process process;
   private final Path log;
-  private final URI admin;
+
+  /** The log's length when this process started: a reused log holds earlier runs' lines. */
+  private final long logStart;
+
+  /** The admin listener as the launcher was told; empty with {@link Launcher#anyPorts()}. */
+  private final Optional<URI> configuredAdmin;
+
+  private volatile Listening listening;
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  private RuntimeProcess(Process process, Path log, URI admin) {
+  private RuntimeProcess(Process process, Path log, long logStart, Optional<URI> configuredAdmin) {
     this.process = process;
     this.log = log;
-    this.admin = admin;
+    this.logStart = logStart;
+    this.configuredAdmin = configuredAdmin;
   }
 
   /**
@@ -82,6 +101,8 @@ public final class RuntimeProcess implements Closeable {
     private RuntimeImage image;
     private String adminHost = "127.0.0.1";
     private int adminPort = 9000;
+    private boolean adminGiven;
+    private boolean anyPorts;
     private Path log;
 
     private Launcher(Path jar) {
@@ -111,10 +132,23 @@ public final class RuntimeProcess implements Closeable {
       return this;
     }
 
-    /** Where the runtime's admin listener will be, for readiness and {@code /status}. */
+    /**
+     * Where the runtime's admin listener will be, for readiness and {@code /status}: the
+     * configuration's port (by default 127.0.0.1:9000). Not with {@link #anyPorts()}.
+     */
     public Launcher admin(String host, int port) {
       this.adminHost = host;
       this.adminPort = port;
+      this.adminGiven = true;
+      return this;
+    }
+
+    /**
+     * {@code --any-ports}: every listener binds a port the kernel picks; {@link #awaitListening}
+     * and {@link #awaitReady} read them from the log. For tests, never for a simulated pod.
+     */
+    public Launcher anyPorts() {
+      this.anyPorts = true;
       return this;
     }
 
@@ -134,51 +168,106 @@ public final class RuntimeProcess implements Closeable {
       command.add("-jar");
       command.add(jar.toString());
       command.addAll(arguments.isEmpty() ? effective.defaultArguments() : arguments);
+      if (anyPorts) {
+        command.add("--any-ports");
+      }
       return command;
     }
 
     /** Starts the process; does not wait for readiness. */
     public RuntimeProcess start() {
+      if (anyPorts && adminGiven) {
+        throw new IllegalStateException(
+            "admin(host, port) names a configured port, anyPorts() binds none: choose one");
+      }
       try {
         Path output = log != null ? log : Files.createTempFile("akproxy-runtime-", ".log");
+        long logStart = Files.exists(output) ? Files.size(output) : 0;
         Process process =
             new ProcessBuilder(command())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()))
                 .start();
-        String host = adminHost.contains(":") ? "[" + adminHost + "]" : adminHost;
-        return new RuntimeProcess(process, output, URI.create("http://" + host + ":" + adminPort));
+        Optional<URI> admin =
+            anyPorts ? Optional.empty() : Optional.of(Listening.uri(adminHost, adminPort));
+        return new RuntimeProcess(process, output, logStart, admin);
       } catch (IOException e) {
         throw new UncheckedIOException("starting the runtime " + jar, e);
       }
     }
   }
 
-  /** Waits until {@code /readyz} answers 200; fails at once, with the log, if the process dies. */
+  /**
+   * Waits until {@code /readyz} answers 200 (with {@link Launcher#anyPorts()}, first until the log
+   * says where the admin listener is); fails at once, with the log, if the process dies.
+   */
   public void awaitReady(Duration timeout) {
     Instant deadline = Instant.now().plus(timeout);
-    while (Instant.now().isBefore(deadline)) {
+    if (configuredAdmin.isEmpty()) {
+      awaitUntil("listening", timeout, deadline, () -> readListening().isPresent());
+    }
+    awaitUntil("ready", timeout, deadline, this::isReady);
+  }
+
+  /**
+   * Waits until the log reports every listener bound, and returns where. Fails, with the log, if
+   * the process exits first or {@code timeout} passes.
+   */
+  public Listening awaitListening(Duration timeout) {
+    awaitUntil(
+        "listening", timeout, Instant.now().plus(timeout), () -> readListening().isPresent());
+    return listening;
+  }
+
+  /** Where the listeners are bound, once {@link #awaitListening} or {@link #awaitReady} saw it. */
+  public Listening listening() {
+    if (listening == null && readListening().isEmpty()) {
+      throw new IllegalStateException(
+          "the runtime has not logged its listeners yet: call awaitListening or awaitReady first");
+    }
+    return listening;
+  }
+
+  private Optional<Listening> readListening() {
+    if (listening == null) {
+      listening = Listening.in(ownLogText()).orElse(null);
+    }
+    return Optional.ofNullable(listening);
+  }
+
+  private void awaitUntil(String what, Duration timeout, Instant deadline, BooleanSupplier done) {
+    while (true) {
       if (!process.isAlive()) {
         throw new IllegalStateException(
-            "the runtime exited with " + process.exitValue() + ":\n" + logText());
+            "the runtime exited with "
+                + process.exitValue()
+                + " before "
+                + what
+                + ":\n"
+                + logText());
       }
-      if (isReady()) {
+      if (done.getAsBoolean()) {
         return;
       }
+      if (!Instant.now().isBefore(deadline)) {
+        throw new IllegalStateException(
+            "the runtime was not " + what + " within " + timeout + ":\n" + logText());
+      }
       try {
-        // Another process: there is no event to wait on, only its endpoint to poll.
+        // Another process: there is no event to wait on, only its log and endpoint to poll.
         TimeUnit.MILLISECONDS.sleep(50);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted", e);
       }
     }
-    throw new IllegalStateException(
-        "the runtime was not ready within " + timeout + ":\n" + logText());
   }
 
   /** {@code /readyz} answers 200 now. */
   public boolean isReady() {
+    if (configuredAdmin.isEmpty() && readListening().isEmpty()) {
+      return false;
+    }
     try {
       return admin("/readyz").statusCode() == 200;
     } catch (IOException e) {
@@ -190,7 +279,7 @@ public final class RuntimeProcess implements Closeable {
   public HttpResponse<String> admin(String path) throws IOException {
     try {
       return http.send(
-          HttpRequest.newBuilder(admin.resolve(path)).timeout(Duration.ofSeconds(5)).build(),
+          HttpRequest.newBuilder(adminUri().resolve(path)).timeout(Duration.ofSeconds(5)).build(),
           HttpResponse.BodyHandlers.ofString());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -198,13 +287,26 @@ public final class RuntimeProcess implements Closeable {
     }
   }
 
-  /** The admin listener's base URI. */
+  /**
+   * The admin listener's base URI: as given to the launcher, or with {@link Launcher#anyPorts()} as
+   * the log says once {@link #awaitListening} or {@link #awaitReady} returned.
+   */
   public URI adminUri() {
-    return admin;
+    return configuredAdmin.orElseGet(() -> listening().adminUri());
   }
 
   public Path log() {
     return log;
+  }
+
+  /** What this process wrote to the log so far, without earlier runs' lines. */
+  private String ownLogText() {
+    try (SeekableByteChannel channel = Files.newByteChannel(log)) {
+      channel.position(logStart);
+      return new String(Channels.newInputStream(channel).readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading the runtime's log " + log, e);
+    }
   }
 
   /** The log so far (for failure messages). */
