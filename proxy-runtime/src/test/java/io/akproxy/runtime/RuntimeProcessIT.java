@@ -12,6 +12,7 @@ import io.akproxy.runtime.support.ProxyFixture;
 import io.akproxy.runtime.support.RequestLoad;
 import io.akproxy.testkit.authentik.AuthentikStub;
 import io.akproxy.testkit.kubelet.ProjectedVolume;
+import io.akproxy.testkit.runtime.Listening;
 import io.akproxy.testkit.runtime.RuntimeProcess;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -54,21 +55,19 @@ class RuntimeProcessIT {
       process.destroyForcibly();
     }
 
-    static Runtime start(Path config, String... options) throws IOException {
+    static Runtime start(Path config) throws IOException {
       String java = ProcessHandle.current().info().command().orElse("java");
       List<String> command =
-          new ArrayList<>(
-              List.of(
-                  java,
-                  "-XX:+UseSerialGC",
-                  "-Xmx64m",
-                  "-jar",
-                  JAR.toString(),
-                  "--config",
-                  config.toString(),
-                  "--event-loops",
-                  "1"));
-      command.addAll(List.of(options));
+          List.of(
+              java,
+              "-XX:+UseSerialGC",
+              "-Xmx64m",
+              "-jar",
+              JAR.toString(),
+              "--config",
+              config.toString(),
+              "--event-loops",
+              "1");
       Process process =
           new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
       List<String> stderr = new CopyOnWriteArrayList<>();
@@ -117,19 +116,14 @@ class RuntimeProcessIT {
               .upstreamUrl(authentik.url())
               .baseConfig()
               .withShutdown(Shutdown.defaults());
-      Path file = PodFiles.write(root, config);
-      int https = config.listeners().https().port();
-      try (RuntimeProcess runtime =
-          RuntimeProcess.launcher(RuntimeProcess.jar())
-              .arguments("--config", file.toString(), "--event-loops", "1")
-              .admin("127.0.0.1", config.listeners().admin().port())
-              .log(root.resolve("runtime.log"))
-              .start()) {
-        runtime.awaitReady(Duration.ofSeconds(60));
+      try (RuntimeProcess runtime = PodFiles.startRuntime(root, config)) {
+        // The ports used below are the ones these lines report (--any-ports).
+        Listening listening = runtime.listening();
+        int https = listening.https();
         assertThat(runtime.logText())
             .contains("listening https on 127.0.0.1:" + https)
-            .contains("listening http on 127.0.0.1:" + config.listeners().http().port())
-            .contains("listening admin on 127.0.0.1:" + config.listeners().admin().port())
+            .contains("listening http on 127.0.0.1:" + listening.http().orElseThrow())
+            .contains("listening admin on 127.0.0.1:" + listening.admin())
             .containsPattern("tls engine (openssl|jdk)");
         // In flight when the drain starts (it answers after the delay), so it must be drained.
         long slowMillis = (Shutdown.DEFAULT_DELAY_SECONDS + 2) * 1000L;
@@ -190,6 +184,57 @@ class RuntimeProcessIT {
     }
   }
 
+  /**
+   * {@code --any-ports}, which the process tests rely on to never race another process for a port
+   * picked beforehand: two runtimes serve one configuration side by side, each on ports of its own
+   * that its log reports, none of them the configured ones.
+   */
+  @Test
+  void twoRuntimesServeOneConfigurationOnPortsTheKernelPicked(@TempDir Path root) throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try (AuthentikStub authentik = AuthentikStub.plain()) {
+      ProxyConfig config = ProxyFixture.builder(root).upstreamUrl(authentik.url()).baseConfig();
+      Path file = PodFiles.write(root, config);
+      try (RuntimeProcess first = PodFiles.startRuntime(file, root.resolve("first.log"));
+          RuntimeProcess second = PodFiles.startRuntime(file, root.resolve("second.log"))) {
+        List<Integer> bound = new ArrayList<>();
+        for (RuntimeProcess runtime : List.of(first, second)) {
+          Listening listening = runtime.listening();
+          bound.addAll(
+              List.of(listening.https(), listening.http().orElseThrow(), listening.admin()));
+          assertThat(runtime.logText())
+              .contains("--any-ports")
+              .contains("listening https on 127.0.0.1:" + listening.https());
+          assertThat(status(vertx, listening.https())).isEqualTo(200);
+          assertThat(new JsonObject(runtime.admin("/status").body()).getString("configHash"))
+              .isEqualTo(config.hash());
+        }
+        assertThat(bound)
+            .doesNotHaveDuplicates()
+            .doesNotContain(
+                config.listeners().https().port(),
+                config.listeners().http().port(),
+                config.listeners().admin().port());
+        assertThat(authentik.requestCount()).isEqualTo(2);
+      }
+    } finally {
+      vertx.close();
+    }
+  }
+
+  private static int status(Vertx vertx, int https) throws Exception {
+    HttpClient client = Clients.http(vertx, HttpVersion.HTTP_1_1);
+    try {
+      return client
+          .request(HttpMethod.GET, https, "localhost", "/")
+          .compose(HttpClientRequest::send)
+          .compose(r -> r.body().map(b -> r.statusCode()))
+          .await(10, TimeUnit.SECONDS);
+    } finally {
+      client.close();
+    }
+  }
+
   @Test
   void servesAPodsUnmodifiedConfigurationThroughTheCommandLineOverrides(@TempDir Path root)
       throws Exception {
@@ -205,14 +250,18 @@ class RuntimeProcessIT {
               .baseConfig();
       Path file = PodFiles.write(root.resolve("etc/akproxy"), config);
       String resolve = service + "=127.0.0.1:" + upstream.port();
-      try (Runtime runtime =
-          Runtime.start(
-              file, "--root", root.toString(), "--bind-address", address, "--resolve", resolve)) {
-        await()
-            .atMost(Duration.ofSeconds(30))
-            .until(() -> runtime.output().contains("listening admin on"));
-        int https = config.listeners().https().port();
-        assertThat(runtime.output())
+      try (RuntimeProcess runtime =
+          RuntimeProcess.launcher(RuntimeProcess.jar())
+              .arguments("--config", file.toString(), "--event-loops", "1")
+              .arguments("--root", root.toString(), "--bind-address", address)
+              .arguments("--resolve", resolve)
+              .anyPorts()
+              .log(root.resolve("runtime.log"))
+              .start()) {
+        Listening listening = runtime.awaitListening(Duration.ofSeconds(60));
+        int https = listening.https();
+        assertThat(listening.address()).isEqualTo(address);
+        assertThat(runtime.logText())
             .contains("override --root " + root)
             .contains("override --bind-address " + address)
             .contains("override --resolve " + resolve)
@@ -234,7 +283,7 @@ class RuntimeProcessIT {
         assertThat(status).isEqualTo(200);
         client.close();
 
-        JsonObject served = AdminProbe.status(address, config.listeners().admin().port());
+        JsonObject served = AdminProbe.status(address, listening.admin());
         assertThat(served.getString("configHash")).isEqualTo(config.hash());
         // The shipped jar carries natives for both Linux architectures: no fallback on either.
         if (System.getProperty("os.name").equals("Linux")

@@ -2,7 +2,6 @@ package io.akproxy.runtime.hardening;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.akproxy.config.ProxyConfig;
 import io.akproxy.runtime.support.AdminProbe;
 import io.akproxy.runtime.support.PodFiles;
 import io.akproxy.runtime.support.ProxyFixture;
@@ -47,13 +46,13 @@ class BoundedMemoryIT {
   @TempDir static Path root;
   private static CountingUpstream upstream;
   private static RuntimeProcess process;
-  private static ProxyConfig config;
 
   @BeforeAll
   static void start() throws Exception {
     upstream = new CountingUpstream();
-    config = ProxyFixture.builder(root).upstreamUrl(upstream.url()).baseConfig();
-    process = PodFiles.startRuntime(root, config);
+    process =
+        PodFiles.startRuntime(
+            root, ProxyFixture.builder(root).upstreamUrl(upstream.url()).baseConfig());
   }
 
   @AfterAll
@@ -77,7 +76,7 @@ class BoundedMemoryIT {
         opened.add(
             openers.submit(
                 () -> {
-                  Socket socket = Wire.tls(config.listeners().https().port());
+                  Socket socket = Wire.tls(process.listening().https());
                   idle.add(socket);
                   Wire.write(socket, "GET /idle HTTP/1.1\r\nHost: sso.example.com\r\n\r\n");
                   assertThat(Wire.readResponse(socket)).startsWith("HTTP/1.1 200");
@@ -106,7 +105,7 @@ class BoundedMemoryIT {
 
   @Test
   void aSlowReaderOfALargeDownloadPausesAuthentikInsteadOfFillingTheHeap() throws Exception {
-    try (Socket reader = Wire.tls(config.listeners().https().port())) {
+    try (Socket reader = Wire.tls(process.listening().https())) {
       Wire.write(
           reader, "GET /big?mib=" + DOWNLOAD_MIB + " HTTP/1.1\r\nHost: sso.example.com\r\n\r\n");
       String head = Wire.readHead(reader);
@@ -148,14 +147,14 @@ class BoundedMemoryIT {
   }
 
   private static String get(String path) throws IOException {
-    try (Socket socket = Wire.tls(config.listeners().https().port())) {
+    try (Socket socket = Wire.tls(process.listening().https())) {
       Wire.write(socket, "GET " + path + " HTTP/1.1\r\nHost: sso.example.com\r\n\r\n");
       return Wire.readResponse(socket);
     }
   }
 
   private static long metric(String series) {
-    return AdminProbe.metric(config.listeners().admin().port(), series);
+    return AdminProbe.metric(process.listening().admin(), series);
   }
 
   private static long rssMib() throws IOException {

@@ -2,7 +2,6 @@ package io.akproxy.runtime.hardening;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.akproxy.config.ProxyConfig;
 import io.akproxy.runtime.support.AdminProbe;
 import io.akproxy.runtime.support.Clients;
 import io.akproxy.runtime.support.PodFiles;
@@ -50,13 +49,12 @@ class WebSocketBackpressureIT {
   @TempDir static Path root;
   private static AuthentikStub authentik;
   private static RuntimeProcess proxy;
-  private static ProxyConfig config;
 
   @BeforeAll
   static void start() {
     authentik = AuthentikStub.builder().socketBuffers(SOCKET_BUFFER).start();
-    config = ProxyFixture.builder(root).upstream(authentik).baseConfig();
-    proxy = PodFiles.startRuntime(root, config);
+    proxy =
+        PodFiles.startRuntime(root, ProxyFixture.builder(root).upstream(authentik).baseConfig());
   }
 
   @AfterAll
@@ -69,7 +67,7 @@ class WebSocketBackpressureIT {
 
   @Test
   void floodedTunnelsHoldLittleAndTheRuntimeKeepsServing() throws Exception {
-    int https = config.listeners().https().port();
+    int https = proxy.listening().https();
     List<SSLSocket> clients = new ArrayList<>();
     try {
       for (int i = 0; i < TUNNELS; i++) {
@@ -97,7 +95,7 @@ class WebSocketBackpressureIT {
       assertThat(held).isLessThan(ceiling);
       assertThat(proxy.isAlive()).as("the runtime is up").isTrue();
       assertThat(proxy.logText()).doesNotContain("OutOfMemoryError");
-      assertThat(AdminProbe.metric(config.listeners().admin().port(), "akproxy_websocket_sessions"))
+      assertThat(AdminProbe.metric(proxy.listening().admin(), "akproxy_websocket_sessions"))
           .isEqualTo(TUNNELS);
       HttpResponse<String> fresh =
           Clients.jdk()
@@ -116,9 +114,7 @@ class WebSocketBackpressureIT {
     Await.until(
         "the tunnels closed with their clients",
         Duration.ofSeconds(30),
-        () ->
-            AdminProbe.metric(config.listeners().admin().port(), "akproxy_websocket_sessions")
-                == 0);
+        () -> AdminProbe.metric(proxy.listening().admin(), "akproxy_websocket_sessions") == 0);
   }
 
   /**

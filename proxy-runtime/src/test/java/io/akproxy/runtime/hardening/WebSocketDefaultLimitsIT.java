@@ -81,8 +81,8 @@ class WebSocketDefaultLimitsIT {
             .upstreamUrl("http://127.0.0.1:" + echo.actualPort())
             .baseConfig();
     assertThat(config.websocket()).isEqualTo(WebSocketSettings.defaults());
-    httpsPort = config.listeners().https().port();
     proxy = PodFiles.startRuntime(root, config);
+    httpsPort = proxy.listening().https();
     client =
         vertx.createWebSocketClient(
             new WebSocketClientOptions()

@@ -28,14 +28,21 @@ public final class PodFiles {
   /**
    * The shipped jar run as the image runs it (its JVM flags: testkit's {@link RuntimeProcess}) on
    * one event loop, serving {@code config} from pod files written under {@code root}; ready when
-   * this returns. Its log is {@code root/runtime.log}.
+   * this returns. Every listener binds a port the kernel picks ({@code --any-ports}): read them
+   * from {@link RuntimeProcess#listening()}, not from {@code config}. Its log is {@code
+   * root/runtime.log}.
    */
   public static RuntimeProcess startRuntime(Path root, ProxyConfig config) {
+    return startRuntime(write(root, config), root.resolve("runtime.log"));
+  }
+
+  /** The same, serving pod files already written ({@code configFile}), logging to {@code log}. */
+  public static RuntimeProcess startRuntime(Path configFile, Path log) {
     RuntimeProcess runtime =
         RuntimeProcess.launcher(RuntimeProcess.jar())
-            .arguments("--config", write(root, config).toString(), "--event-loops", "1")
-            .admin("127.0.0.1", config.listeners().admin().port())
-            .log(root.resolve("runtime.log"))
+            .arguments("--config", configFile.toString(), "--event-loops", "1")
+            .anyPorts()
+            .log(log)
             .start();
     try {
       runtime.awaitReady(Duration.ofSeconds(60));

@@ -24,14 +24,10 @@ import io.akproxy.testkit.pki.Issued;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -224,32 +220,21 @@ public final class ProxyFixture implements AutoCloseable {
         certPem = leaf.chainPem();
         keyPem = leaf.keyPem();
       }
-      Listeners defaults = ProxyConfig.defaults(List.of(SERVER_NAME)).listeners();
-      return new ProxyFixture(
-          this,
-          customize.apply(
-              config(defaults.https().port(), defaults.http().port(), defaults.admin().port())));
+      return new ProxyFixture(this, customize.apply(baseConfig()));
     }
 
     /**
-     * The configuration for a runtime in another process, which binds the configured ports: free
-     * ones, picked now (released before the runtime binds them).
+     * The configuration for a runtime in another process, with the contract's default ports: start
+     * it with {@code --any-ports} ({@link PodFiles#startRuntime}, testkit's {@code
+     * RuntimeProcess.Launcher.anyPorts()}) and read the bound ports from its log.
      */
     public ProxyConfig baseConfig() {
-      int[] ports = freePorts(3);
-      return config(ports[0], ports[1], ports[2]);
-    }
-
-    private ProxyConfig config(int httpsPort, int httpPort, int adminPort) {
       ProxyConfig defaults = ProxyConfig.defaults(List.of(SERVER_NAME));
+      Listeners listeners = defaults.listeners();
       Upstream upstream = defaults.upstream();
       return defaults
           .withListeners(
-              new Listeners(
-                  "127.0.0.1",
-                  new Listeners.Https(httpsPort),
-                  new Listeners.Http(httpPort, true),
-                  new Listeners.Admin(adminPort)))
+              new Listeners("127.0.0.1", listeners.https(), listeners.http(), listeners.admin()))
           .withTls(
               overrides.files().isRooted()
                   ? Tls.defaults()
@@ -269,29 +254,6 @@ public final class ProxyFixture implements AutoCloseable {
           .withReload(new Reload(1, 100))
           // No drain when a test ends; the drain tests set their own grace period.
           .withShutdown(new Shutdown(0, 0));
-    }
-  }
-
-  static int[] freePorts(int count) {
-    List<ServerSocket> sockets = new ArrayList<>();
-    try {
-      int[] ports = new int[count];
-      for (int i = 0; i < count; i++) {
-        ServerSocket socket = new ServerSocket(0);
-        sockets.add(socket);
-        ports[i] = socket.getLocalPort();
-      }
-      return ports;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } finally {
-      for (ServerSocket socket : sockets) {
-        try {
-          socket.close();
-        } catch (IOException e) {
-          // Closing a probe socket cannot matter.
-        }
-      }
     }
   }
 
