@@ -337,6 +337,8 @@ class WebSocketTest {
           .isTrue();
       clients.close();
       toEcho.close();
+      // The tunnel's server too: a server nobody references is closed as well.
+      tunnel.close();
     } finally {
       local.close();
     }

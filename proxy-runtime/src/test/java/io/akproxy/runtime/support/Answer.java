@@ -8,6 +8,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.internal.http.HttpClientInternal;
+import java.lang.ref.Reference;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -53,6 +54,10 @@ public record Answer(int status, MultiMap headers, String body, HttpVersion vers
       return result.get(10, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new IllegalStateException(e);
+    } finally {
+      // Vert.x closes a client nobody references any more, with its connections: a caller that
+      // passed a fresh client inline must not lose the answer to a collection mid-request.
+      Reference.reachabilityFence(client);
     }
   }
 
