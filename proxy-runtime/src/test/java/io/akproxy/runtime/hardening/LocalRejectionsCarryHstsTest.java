@@ -8,8 +8,7 @@ import io.akproxy.config.Upstream;
 import io.akproxy.runtime.support.ProxyFixture;
 import io.akproxy.testkit.authentik.AuthentikStub;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
@@ -72,8 +71,11 @@ class LocalRejectionsCarryHstsTest {
               https, "GET / HTTP/1.1\r\n" + HOST + "X-Big: " + "a".repeat(9_000) + "\r\n\r\n");
       case 501 -> Wire.send(https, "TRACE / HTTP/1.1\r\n" + HOST + "\r\n");
       case 502 -> {
-        try (ProxyFixture dead =
-            ProxyFixture.builder(other).upstreamUrl("http://127.0.0.1:" + closedPort()).start()) {
+        try (Socket refusing = refusingPort();
+            ProxyFixture dead =
+                ProxyFixture.builder(other)
+                    .upstreamUrl("http://127.0.0.1:" + refusing.getLocalPort())
+                    .start()) {
           yield Wire.send(dead.httpsPort(), get("/"));
         }
       }
@@ -99,13 +101,14 @@ class LocalRejectionsCarryHstsTest {
     return "GET " + path + " HTTP/1.1\r\n" + HOST + "Connection: close\r\n\r\n";
   }
 
-  /** A loopback port nothing listens on any more: connecting to it is refused at once. */
-  private static int closedPort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+  /**
+   * A loopback port bound but not listening: connecting to it is refused at once, and while the
+   * test holds it no other process can bind it (a port picked and released could be taken).
+   */
+  private static Socket refusingPort() throws IOException {
+    Socket socket = new Socket();
+    socket.bind(new InetSocketAddress("127.0.0.1", 0));
+    return socket;
   }
 
   /** A one-second head deadline and response timeout, and {@code maxConnections}. */
