@@ -542,6 +542,11 @@ main() {
   done
   require_free_ports "${ports[@]}"
   compile_tools
+  if [[ " ${proxies[*]} " == *" akproxy"* ]]; then
+    # Not in a command substitution: the archive cache must outlive the call.
+    localize_archive "$AKPROXY_JAVA" "$AKPROXY_JAVA_OPTS" >"$WORK/opts" && AKPROXY_JAVA_OPTS=$(<"$WORK/opts")
+    localize_archive "$AKPROXY_ALT_JAVA" "$AKPROXY_ALT_JAVA_OPTS" >"$WORK/opts" && AKPROXY_ALT_JAVA_OPTS=$(<"$WORK/opts")
+  fi
 
   # The two variants the reload row alternates: certificate serial (hex) and HSTS max-age.
   declare -gA SERIAL=([a]=1111 [b]=2222) HSTS=([a]=63072000 [b]=63072001)
@@ -557,6 +562,7 @@ main() {
     else
       start_akproxy "$proxy"
       PORT[$proxy]=$(ak_https_port "$proxy") PID[$proxy]=$LAST_PID
+      require_archive_mapped "$proxy" "${PID[$proxy]}"
       VAL[$proxy:engine]=$(akproxy_status_field "$proxy" tlsEngine)
     fi
   done

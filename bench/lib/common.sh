@@ -57,6 +57,63 @@ else:
 PY
 }
 
+# The java commands the image build runs to make its class-data-sharing archive (each RUN
+# ["java", ...]), one per line, arguments separated by tabs, paths as in the image.
+image_training_commands() {
+  python3 - "$RUNTIME_DOCKERFILE" <<'PY'
+import json, sys
+text = open(sys.argv[1]).read().replace("\\\n", " ")
+for line in text.splitlines():
+    if line.startswith("RUN") and line[3:].strip().startswith("["):
+        args = json.loads(line[3:])
+        if args[:1] == ["java"]:
+            print("\t".join(args[1:]))
+PY
+}
+
+# The runtime image maps a class-data-sharing archive made in its build for its own JDK and jar
+# (-XX:SharedArchiveFile=/app/...). Measuring what ships means the same here: for each akproxy
+# column whose flags name an archive under /app/, the image's training commands run once for that
+# column's java and the bench's jar (files under $WORK/cds-<n>/ instead of /tmp/), and the flag
+# then names the archive they made.
+declare -A CDS_ARCHIVE_OF=()
+localize_archive() {
+  local java=$1 opts=$2 flag
+  flag=$(grep -o -- '-XX:SharedArchiveFile=/app/[^ ]*' <<<"$opts") || { echo "$opts"; return; }
+  local key
+  key=$(readlink -f "$(command -v "$java")")
+  if [[ -z ${CDS_ARCHIVE_OF[$key]:-} ]]; then
+    local dir=$WORK/cds-${#CDS_ARCHIVE_OF[@]} archive="" line n=0 i
+    mkdir -p "$dir"
+    while IFS= read -r line; do
+      local args=() arg
+      IFS=$'\t' read -r -a args <<<"$line"
+      for i in "${!args[@]}"; do
+        arg=${args[$i]//\/app\/proxy-runtime.jar/$AKPROXY_JAR}
+        arg=${arg//\/tmp\//$dir/}
+        [[ $arg == -XX:SharedArchiveFile=* ]] && archive=${arg#-XX:SharedArchiveFile=}
+        args[$i]=$arg
+      done
+      n=$((n + 1))
+      "$java" "${args[@]}" >"$dir/training-$n.log" 2>&1 ||
+        die "the image's training command $n failed for $java (log: $dir/training-$n.log)"
+    done < <(image_training_commands)
+    [[ -n $archive && -f $archive ]] || die "the image's training commands made no archive"
+    log "class-data-sharing archive for $java made as the image build makes it: $archive"
+    CDS_ARCHIVE_OF[$key]=$archive
+  fi
+  echo "${opts//$flag/-XX:SharedArchiveFile=${CDS_ARCHIVE_OF[$key]}}"
+}
+
+# A JVM pointed at an archive it cannot use runs on without any, silently: refuse to measure that.
+require_archive_mapped() {
+  local proxy=$1 pid=$2 archive
+  archive=$(grep -o -- '-XX:SharedArchiveFile=[^ ]*' <<<"$(ak_java_opts "$proxy")") || return 0
+  archive=${archive#-XX:SharedArchiveFile=}
+  grep -qF "$archive" "/proc/$pid/maps" ||
+    die "$proxy did not map its class-data-sharing archive $archive (see $WORK/$proxy.log)"
+}
+
 TOOLS_JAVA=${TOOLS_JAVA:-java}
 
 STUB_PORT=$((BENCH_PORT_BASE + 443))

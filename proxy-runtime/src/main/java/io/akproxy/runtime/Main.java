@@ -103,13 +103,7 @@ public final class Main {
     Metrics metrics = new Metrics();
     AccessLog accessLog =
         new AccessLog(new FileOutputStream(FileDescriptor.out), metrics::accessLogDropped);
-    Vertx vertx =
-        Vertx.vertx(
-            new VertxOptions()
-                .setPreferNativeTransport(true)
-                .setEventLoopPoolSize(commandLine.eventLoops())
-                .setWorkerPoolSize(2)
-                .setInternalBlockingPoolSize(2));
+    Vertx vertx = Vertx.vertx(vertxOptions(commandLine.eventLoops()));
     RuntimeOptions options =
         new RuntimeOptions(
             commandLine.eventLoops(), engine, accessLog, clock, overrides, commandLine.anyPorts());
@@ -194,17 +188,26 @@ public final class Main {
     }
   }
 
+  /** How the runtime's Vert.x runs: epoll, the given event loops, small worker pools. */
+  public static VertxOptions vertxOptions(int eventLoops) {
+    return new VertxOptions()
+        .setPreferNativeTransport(true)
+        .setEventLoopPoolSize(eventLoops)
+        .setWorkerPoolSize(2)
+        .setInternalBlockingPoolSize(2);
+  }
+
   /**
    * Vert.x and the certificate checks hold the served key in in-memory PKCS#12 key stores, which
    * the JDK protects with 10,000 rounds of PBKDF2 per entry written and read: tens of milliseconds
    * of every reload for a protection that only matters to a key store written to disk, which this
    * process never does.
    */
-  private static void fastInMemoryKeyStores() {
+  public static void fastInMemoryKeyStores() {
     Security.setProperty("keystore.pkcs12.keyPbeIterationCount", "1");
   }
 
-  private static void configureLogging() {
+  public static void configureLogging() {
     LogManager.getLogManager().reset();
     ConsoleHandler handler = new ConsoleHandler();
     handler.setFormatter(new OneLineFormatter());

@@ -6,29 +6,126 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * What the runtime image runs, read from {@code images/proxy-runtime.Dockerfile} itself: the JVM
- * flags of its {@code ENTRYPOINT} and the arguments of its {@code CMD}. Tests that start the
- * runtime jar use these, so they run it exactly as the image does and cannot drift from it.
+ * flags of its {@code ENTRYPOINT}, the arguments of its {@code CMD}, and the {@code java} commands
+ * its build runs to make the class-data-sharing archive. Tests that start the runtime jar use
+ * these, so they run it exactly as the image does and cannot drift from it.
+ *
+ * @param jvmFlags the {@code ENTRYPOINT}'s flags, as written
+ * @param trainingCommands each {@code RUN ["java", ...]} of the build, without {@code java}; paths
+ *     as in the image ({@value #IMAGE_JAR}, files under {@code /tmp/})
  */
-public record RuntimeImage(List<String> jvmFlags, List<String> defaultArguments) {
+public record RuntimeImage(
+    List<String> jvmFlags, List<String> defaultArguments, List<List<String>> trainingCommands) {
 
   /** The Dockerfile, relative to the repository root. */
   public static final String DOCKERFILE = "images/proxy-runtime.Dockerfile";
 
+  /** Where the image keeps the runtime jar. */
+  public static final String IMAGE_JAR = "/app/proxy-runtime.jar";
+
+  private static final String ARCHIVE_FLAG = "-XX:SharedArchiveFile=";
+
   public RuntimeImage {
     jvmFlags = List.copyOf(jvmFlags);
     defaultArguments = List.copyOf(defaultArguments);
+    trainingCommands = trainingCommands.stream().map(List::copyOf).toList();
+  }
+
+  public RuntimeImage(List<String> jvmFlags, List<String> defaultArguments) {
+    this(jvmFlags, defaultArguments, List.of());
   }
 
   /**
    * The image's Dockerfile found from the working directory upwards (the repository root for {@code
    * make}, a module directory for Maven), or at the {@code akproxy.runtime.dockerfile} system
-   * property.
+   * property, for the jar outside the image: without the image's class-data-sharing archive, which
+   * is only valid for the image's JDK and its jar at {@value #IMAGE_JAR} (and a JVM pointed at an
+   * archive it cannot use silently runs with no sharing at all, not even the JDK's own). A test of
+   * the archive makes one for the jar it runs ({@link #train}) and passes it ({@link
+   * #withArchive}).
    */
   public static RuntimeImage fromRepository() {
+    return asWritten().withoutArchive();
+  }
+
+  /** The repository's Dockerfile as written: with the image's archive flag. */
+  public static RuntimeImage asWritten() {
     return read(locate());
+  }
+
+  /** The image's archive flag, as written, if it has one. */
+  public Optional<String> archiveFlag() {
+    return jvmFlags.stream().filter(flag -> flag.startsWith(ARCHIVE_FLAG)).findFirst();
+  }
+
+  /** These flags with the archive flag left out. */
+  public RuntimeImage withoutArchive() {
+    return new RuntimeImage(
+        jvmFlags.stream().filter(flag -> !flag.startsWith(ARCHIVE_FLAG)).toList(),
+        defaultArguments,
+        trainingCommands);
+  }
+
+  /** These flags with {@code archive} where the image's archive flag is (or at their end). */
+  public RuntimeImage withArchive(Path archive) {
+    List<String> flags = new ArrayList<>(withoutArchive().jvmFlags());
+    int at = jvmFlags.indexOf(archiveFlag().orElse(""));
+    flags.add(at < 0 ? flags.size() : at, ARCHIVE_FLAG + archive.toAbsolutePath());
+    return new RuntimeImage(flags, defaultArguments, trainingCommands);
+  }
+
+  /**
+   * Runs the image build's training commands for {@code jar}, with the files they write under
+   * {@code dir} instead of {@code /tmp/}, and returns the archive the last one wrote. Fails with a
+   * command's output when it does not exit 0.
+   */
+  public Path train(Path jar, Path dir) throws IOException, InterruptedException {
+    if (trainingCommands.isEmpty()) {
+      throw new IllegalStateException("the Dockerfile runs no java command to train an archive");
+    }
+    Path archive = null;
+    for (List<String> command : trainingCommands) {
+      List<String> local = new ArrayList<>();
+      local.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      for (String argument : command) {
+        String mapped =
+            argument
+                .replace(IMAGE_JAR, jar.toAbsolutePath().toString())
+                .replace("/tmp/", dir.toAbsolutePath() + "/");
+        if (mapped.startsWith(ARCHIVE_FLAG)) {
+          archive = Path.of(mapped.substring(ARCHIVE_FLAG.length()));
+        }
+        local.add(mapped);
+      }
+      Path output = dir.resolve("training-" + trainingCommands.indexOf(command) + ".log");
+      Process process =
+          new ProcessBuilder(local)
+              .redirectErrorStream(true)
+              .redirectOutput(output.toFile())
+              .start();
+      if (!process.waitFor(5, TimeUnit.MINUTES)) {
+        process.destroyForcibly();
+        throw new IllegalStateException("training command timed out: " + local);
+      }
+      if (process.exitValue() != 0) {
+        throw new IllegalStateException(
+            "training command exited "
+                + process.exitValue()
+                + ": "
+                + local
+                + "\n"
+                + Files.readString(output));
+      }
+    }
+    if (archive == null || !Files.isRegularFile(archive)) {
+      throw new IllegalStateException("the training commands wrote no archive (" + archive + ")");
+    }
+    return archive;
   }
 
   static Path locate() {
@@ -61,6 +158,7 @@ public record RuntimeImage(List<String> jvmFlags, List<String> defaultArguments)
   static RuntimeImage parse(String dockerfile) {
     List<String> entrypoint = null;
     List<String> cmd = List.of();
+    List<List<String>> training = new ArrayList<>();
     for (String instruction : instructions(dockerfile)) {
       String keyword = instruction.split("\\s+", 2)[0].toUpperCase(java.util.Locale.ROOT);
       String rest = instruction.substring(keyword.length()).trim();
@@ -68,6 +166,11 @@ public record RuntimeImage(List<String> jvmFlags, List<String> defaultArguments)
         entrypoint = jsonStrings(rest, "ENTRYPOINT");
       } else if (keyword.equals("CMD")) {
         cmd = jsonStrings(rest, "CMD");
+      } else if (keyword.equals("RUN") && rest.startsWith("[")) {
+        List<String> run = jsonStrings(rest, "RUN");
+        if (!run.isEmpty() && run.get(0).equals("java")) {
+          training.add(run.subList(1, run.size()));
+        }
       }
     }
     if (entrypoint == null) {
@@ -78,7 +181,7 @@ public record RuntimeImage(List<String> jvmFlags, List<String> defaultArguments)
       throw new IllegalArgumentException(
           "ENTRYPOINT is not [\"java\", flags..., \"-jar\", jar]: " + entrypoint);
     }
-    return new RuntimeImage(entrypoint.subList(1, jar), cmd);
+    return new RuntimeImage(entrypoint.subList(1, jar), cmd, training);
   }
 
   private static List<String> instructions(String dockerfile) {

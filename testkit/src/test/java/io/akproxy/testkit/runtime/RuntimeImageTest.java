@@ -29,6 +29,31 @@ class RuntimeImageTest {
   }
 
   @Test
+  void readsTheBuildsJavaCommandsAndSwapsTheArchiveForOneMadeOutsideTheImage() {
+    RuntimeImage image =
+        RuntimeImage.parse(
+            """
+            FROM base AS training
+            RUN ["java", "-XX:DumpLoadedClassList=/tmp/a.classlist", "-cp", "/app/proxy-runtime.jar", "T"]
+            RUN ["/bin/other", "x"]
+            RUN echo shell form
+            RUN ["java", "-Xshare:dump", "-XX:SharedArchiveFile=/tmp/a.jsa"]
+            FROM base
+            ENTRYPOINT ["java", "-Xmx64m", "-XX:SharedArchiveFile=/app/a.jsa", "-Dx=1", \
+                        "-jar", "/app/proxy-runtime.jar"]
+            """);
+
+    assertThat(image.trainingCommands())
+        .containsExactly(
+            List.of("-XX:DumpLoadedClassList=/tmp/a.classlist", "-cp", RuntimeImage.IMAGE_JAR, "T"),
+            List.of("-Xshare:dump", "-XX:SharedArchiveFile=/tmp/a.jsa"));
+    assertThat(image.archiveFlag()).contains("-XX:SharedArchiveFile=/app/a.jsa");
+    assertThat(image.withoutArchive().jvmFlags()).containsExactly("-Xmx64m", "-Dx=1");
+    assertThat(image.withArchive(Path.of("/work/a.jsa")).jvmFlags())
+        .containsExactly("-Xmx64m", "-XX:SharedArchiveFile=/work/a.jsa", "-Dx=1");
+  }
+
+  @Test
   void refusesAnEntrypointThatIsNotJavaDashJar() {
     assertThatThrownBy(() -> RuntimeImage.parse("ENTRYPOINT [\"/app/run.sh\"]\n"))
         .isInstanceOf(IllegalArgumentException.class)
@@ -42,13 +67,19 @@ class RuntimeImageTest {
     Path dockerfile = RuntimeImage.locate();
     String text = Files.readString(dockerfile);
 
-    RuntimeImage image = RuntimeImage.fromRepository();
+    RuntimeImage image = RuntimeImage.read(dockerfile);
 
     assertThat(image.jvmFlags()).isNotEmpty().allMatch(flag -> flag.startsWith("-"));
     for (String flag : image.jvmFlags()) {
       assertThat(text).contains("\"" + flag + "\"");
     }
     assertThat(image.defaultArguments()).contains("--config");
+    // Outside the image, its archive (made for its JDK and its jar) is left out.
+    assertThat(image.archiveFlag()).isPresent();
+    assertThat(RuntimeImage.fromRepository().jvmFlags())
+        .containsExactlyElementsOf(image.withoutArchive().jvmFlags())
+        .noneMatch(flag -> flag.startsWith("-XX:SharedArchiveFile"));
+    assertThat(image.trainingCommands()).hasSize(2);
   }
 
   @Test
