@@ -3,6 +3,7 @@ package io.akproxy.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.akproxy.config.Listeners;
 import io.akproxy.config.ProxyConfig;
 import io.akproxy.config.Shutdown;
 import io.akproxy.runtime.support.AdminProbe;
@@ -25,6 +26,8 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -321,6 +324,33 @@ class RuntimeProcessIT {
           .contains("tls.minVersion")
           .contains("upstrem")
           .contains(config.toString());
+    }
+  }
+
+  /** Exit 1, naming the listener and where it tried to listen, not only the socket's error. */
+  @Test
+  void aListenerThatCannotBindExitsOneNamingItsPortAndAddress(@TempDir Path root) throws Exception {
+    // Held for the whole test, so the bind fails whatever else runs on this machine. The admin
+    // listener opens first: its failure stops the start before any other listener binds.
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      ProxyConfig base = ProxyFixture.builder(root).baseConfig();
+      Listeners listeners = base.listeners();
+      ProxyConfig config =
+          base.withListeners(
+              new Listeners(
+                  listeners.bindAddress(),
+                  listeners.https(),
+                  listeners.http(),
+                  new Listeners.Admin(taken.getLocalPort())));
+      try (Runtime runtime = Runtime.start(PodFiles.write(root, config))) {
+        assertThat(runtime.exit()).isEqualTo(1);
+        await()
+            .atMost(Duration.ofSeconds(5))
+            .until(() -> runtime.output().contains("Address already in use"));
+        assertThat(runtime.output())
+            .contains(
+                "cannot start: listeners.admin.port " + taken.getLocalPort() + " on 127.0.0.1: ");
+      }
     }
   }
 

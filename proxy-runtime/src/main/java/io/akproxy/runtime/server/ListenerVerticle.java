@@ -63,7 +63,24 @@ final class ListenerVerticle extends VerticleBase {
         options.getPort() < 0
             ? server.listen(SocketAddress.sharedRandomPort(-options.getPort(), options.getHost()))
             : server.listen();
-    return listening.onSuccess(spec.started()::accept);
+    return listening
+        .recover(failure -> Future.failedFuture(cannotListen(options, failure)))
+        .onSuccess(spec.started()::accept);
+  }
+
+  /** Names the listener and where it tried, which the transport's bind error does not. */
+  private IllegalStateException cannotListen(HttpServerOptions options, Throwable failure) {
+    String port = options.getPort() < 0 ? "a free port" : Integer.toString(options.getPort());
+    return new IllegalStateException(
+        "listeners."
+            + spec.name()
+            + ".port "
+            + port
+            + " on "
+            + options.getHost()
+            + ": "
+            + failure.getMessage(),
+        failure);
   }
 
   private void connected(HttpConnection connection) {
