@@ -6,7 +6,7 @@
 # process and on loopback (io.akproxy.runtime.training.TrainingRun), and lists the classes it
 # loaded; the JVM then dumps them, parsed and verified, into an archive the runtime maps at start
 # instead of loading them from the jar (docs/benchmarks.md "Class-data sharing": the first answer
-# ~0.9 s sooner, ~6 MiB less RSS, since class metadata becomes shared file-backed pages). The
+# about 1 s sooner, and a few MiB less RSS, as class metadata becomes file-backed pages). The
 # archive is only valid for this JDK build and this jar at this path, so both come from this stage.
 # Tests read these RUN commands from this file (testkit's RuntimeImage) and run them too.
 FROM gcr.io/distroless/java17-debian12:nonroot AS training
@@ -36,8 +36,9 @@ EXPOSE 8443 8080 9000
 # LiveNodeCountInliningCutoff: the largest C2 compilation's arena from ~30 to ~14 MiB), and a small
 # young generation (8 MiB, survivors large enough for the requests in flight, so they are not
 # promoted early) with tighter heap free ratios (SerialGC commits ~20 instead of ~31 MiB of heap):
-# peak RSS 124 MiB (C1 alone: 116). What C2 costs is warm-up: under full load a fresh pod reaches
-# 90% of its steady rate 10 s after start (C1 alone: 3 s), then serves twice C1's rate.
+# peak RSS 124 MiB (C1 alone: 117), and 1,000 idle connections ~124 MiB (C1 alone: ~115). What C2
+# also costs is warm-up: under full load a fresh pod reaches 90% of its steady rate 8 s after start
+# with the archive (C1 alone: 4 s), then serves twice C1's rate.
 # Freed native memory is trimmed back to the OS. -UsePerfData keeps the JVM from
 # writing hsperfdata (the root filesystem is read-only; /tmp is an emptyDir, where netty-tcnative
 # unpacks its OpenSSL library).

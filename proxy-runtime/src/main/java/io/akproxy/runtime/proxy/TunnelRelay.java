@@ -26,8 +26,8 @@ import java.util.concurrent.TimeUnit;
  * <p>The idle timeout is kept here rather than by a Netty {@code IdleStateHandler} on each
  * connection: every byte either connection writes is one the other relay read, so the relays' reads
  * alone tell when the tunnel last carried anything, with one timer per tunnel. An idle handler
- * would also have to watch writes, which costs a promise and a listener per write (about 2% of a
- * relayed WebSocket message's CPU).
+ * would also have to watch writes, which costs a promise and a listener per relayed write (too
+ * little to resolve in the bench's WebSocket row, where runs of the same jar differ by more).
  */
 final class TunnelRelay extends ChannelInboundHandlerAdapter {
 
