@@ -89,8 +89,9 @@ localize_archive() {
       local args=() arg
       IFS=$'\t' read -r -a args <<<"$line"
       for i in "${!args[@]}"; do
-        arg=${args[$i]//\/app\/proxy-runtime.jar/$AKPROXY_JAR}
-        arg=${arg//\/tmp\//$dir/}
+        # The image's /tmp/ first: the local jar's own path may be under /tmp/ too.
+        arg=${args[$i]//\/tmp\//$dir/}
+        arg=${arg//\/app\/proxy-runtime.jar/$AKPROXY_JAR}
         [[ $arg == -XX:SharedArchiveFile=* ]] && archive=${arg#-XX:SharedArchiveFile=}
         args[$i]=$arg
       done

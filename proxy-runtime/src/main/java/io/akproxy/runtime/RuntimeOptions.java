@@ -13,7 +13,8 @@ import java.time.Clock;
  * @param overrides command-line overrides of where things are ({@link Overrides#NONE} in a pod)
  * @param anyPorts every listener binds a free port the kernel picks instead of the configured one
  *     (read the bound ones from {@code ProxyRuntime}): for tests that start runtimes in-process,
- *     where a port picked beforehand could be taken by the time it is bound. Never in a pod.
+ *     where a port picked beforehand could be taken by the time it is bound, and for the image
+ *     build's training run. Never in a pod.
  */
 public record RuntimeOptions(
     int eventLoops,

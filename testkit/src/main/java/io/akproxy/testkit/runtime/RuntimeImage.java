@@ -92,15 +92,11 @@ public record RuntimeImage(
     for (List<String> command : trainingCommands) {
       List<String> local = new ArrayList<>();
       local.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-      for (String argument : command) {
-        String mapped =
-            argument
-                .replace(IMAGE_JAR, jar.toAbsolutePath().toString())
-                .replace("/tmp/", dir.toAbsolutePath() + "/");
-        if (mapped.startsWith(ARCHIVE_FLAG)) {
-          archive = Path.of(mapped.substring(ARCHIVE_FLAG.length()));
+      local.addAll(outsideTheImage(command, jar, dir));
+      for (String argument : local) {
+        if (argument.startsWith(ARCHIVE_FLAG)) {
+          archive = Path.of(argument.substring(ARCHIVE_FLAG.length()));
         }
-        local.add(mapped);
       }
       Path output = dir.resolve("training-" + trainingCommands.indexOf(command) + ".log");
       Process process =
@@ -149,6 +145,22 @@ public record RuntimeImage(
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * One training command's arguments for {@code jar} outside the image: the files it writes under
+   * {@code /tmp/} go to {@code dir}, the image's jar is {@code jar}. The image's own arguments are
+   * mapped, never the local paths that replace them (which may well be under /tmp/ themselves).
+   */
+  static List<String> outsideTheImage(List<String> command, Path jar, Path dir) {
+    List<String> local = new ArrayList<>();
+    for (String argument : command) {
+      local.add(
+          argument
+              .replace("/tmp/", dir.toAbsolutePath() + "/")
+              .replace(IMAGE_JAR, jar.toAbsolutePath().toString()));
+    }
+    return local;
   }
 
   /**

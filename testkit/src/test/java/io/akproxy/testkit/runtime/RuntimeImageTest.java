@@ -54,6 +54,25 @@ class RuntimeImageTest {
   }
 
   @Test
+  void aTrainingCommandRunsOutsideTheImageWithTheLocalJarAndDirectoryEvenUnderTmp() {
+    List<String> command =
+        List.of(
+            "-Djava.io.tmpdir=/tmp",
+            "-XX:SharedArchiveFile=/tmp/a.jsa",
+            "-cp",
+            "/app/proxy-runtime.jar");
+
+    assertThat(
+            RuntimeImage.outsideTheImage(
+                command, Path.of("/tmp/clone/proxy-runtime.jar"), Path.of("/tmp/work")))
+        .containsExactly(
+            "-Djava.io.tmpdir=/tmp",
+            "-XX:SharedArchiveFile=/tmp/work/a.jsa",
+            "-cp",
+            "/tmp/clone/proxy-runtime.jar");
+  }
+
+  @Test
   void refusesAnEntrypointThatIsNotJavaDashJar() {
     assertThatThrownBy(() -> RuntimeImage.parse("ENTRYPOINT [\"/app/run.sh\"]\n"))
         .isInstanceOf(IllegalArgumentException.class)
