@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Builds both images for linux/amd64 and linux/arm64 (one multi-arch manifest per image) with
 # whichever container engine is present. The image names and tags are the ones deploy/ and the
-# operator's default runtime image use. The Dockerfiles only COPY onto multi-arch distroless bases
-# (the runtime jar carries epoll and BoringSSL for both architectures), so no emulation is needed.
+# operator's default runtime image use. Both build on multi-arch distroless bases (the runtime jar
+# carries epoll and BoringSSL for both architectures). The runtime image's build also RUNs java once
+# per platform, to make its class-data-sharing archive with that platform's own JVM: building a
+# platform other than the host's needs the engine's emulation (QEMU binfmt handlers, e.g.
+# `docker run --privileged --rm tonistiigi/binfmt --install arm64`) or a native builder for it.
 #
 #   PLATFORMS=linux/amd64,linux/arm64   what to build (default: both)
 #   PUSH=1                              push the manifests to $REGISTRY (docker buildx, podman, buildah)
