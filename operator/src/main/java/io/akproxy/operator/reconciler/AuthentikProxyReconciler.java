@@ -59,6 +59,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -452,19 +453,22 @@ public class AuthentikProxyReconciler implements Reconciler<AuthentikProxy> {
   }
 
   /**
-   * When to look again without an event: when the certificate enters its warning window, and when
-   * it expires.
+   * When to look again without an event: the next moment the certificate's verdict changes by
+   * itself, which is when a certificate issued for later becomes valid, when it enters its warning
+   * window, and when it expires (a second after, so the reading is past the edge).
    */
   static Optional<Duration> recheckAfter(Optional<CertificateInfo> certificate, Instant now) {
     if (certificate.isEmpty()) {
       return Optional.empty();
     }
-    Instant warnAt = certificate.get().notAfter().minus(TlsSecretInspector.EXPIRY_WARNING);
-    Instant next = now.isBefore(warnAt) ? warnAt : certificate.get().notAfter();
-    if (!now.isBefore(next)) {
-      return Optional.empty();
-    }
-    return Optional.of(Duration.between(now, next).plusSeconds(1));
+    CertificateInfo info = certificate.get();
+    return Stream.of(
+            info.notBefore(),
+            info.notAfter().minus(TlsSecretInspector.EXPIRY_WARNING),
+            info.notAfter())
+        .filter(now::isBefore)
+        .min(Instant::compareTo)
+        .map(next -> Duration.between(now, next).plusSeconds(1));
   }
 
   private boolean sameStatus(AuthentikProxyStatus current, AuthentikProxyStatus next) {
