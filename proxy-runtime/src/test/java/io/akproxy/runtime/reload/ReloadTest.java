@@ -19,6 +19,7 @@ import io.akproxy.testkit.pki.CertificateAuthority;
 import io.akproxy.testkit.pki.Certificates;
 import io.akproxy.testkit.pki.Issued;
 import io.akproxy.testkit.time.Await;
+import io.akproxy.testkit.time.ManualClock;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpVersion;
@@ -166,6 +167,55 @@ class ReloadTest {
         .contains("akproxy_reloads_total{result=\"failed\"} 3")
         .contains("akproxy_last_reload_success 0");
     assertThat(AdminProbe.get(proxy.adminPort(), "/readyz").statusCode()).isEqualTo(200);
+  }
+
+  /**
+   * A certificate issued for later (cert-manager renewing ahead, an issuer's clock a little fast)
+   * is refused until it is valid, and then applied with no change to the files: the poll retries a
+   * refusal that only time can lift. The runtime's clock is the test's; the files never change.
+   */
+  @Test
+  void appliesACertificateIssuedForLaterOnceItBecomesValid() throws Exception {
+    ManualClock clock = ManualClock.startingNow();
+    try (ProxyFixture timed =
+        ProxyFixture.builder(root.resolve("later"))
+            .upstream(upstream)
+            .clock(clock)
+            .reload()
+            .start()) {
+      Issued later =
+          CertificateAuthority.sharedIntermediate()
+              .issue(
+                  Certificates.forHosts(ProxyFixture.SERVER_NAME, "localhost")
+                      .clock(clock)
+                      .notYetValid(Duration.ofHours(1)));
+      timed.tlsVolume().projectText(tlsFiles(later));
+      await()
+          .atMost(RELOADED)
+          .until(
+              () ->
+                  AdminProbe.status(timed.adminPort()).getJsonObject("reloads").getLong("failed")
+                      >= 1);
+      assertThat(
+              AdminProbe.status(timed.adminPort()).getJsonObject("lastReload").getString("error"))
+          .contains("is not valid before");
+
+      clock.advance(Duration.ofHours(1).plusSeconds(1));
+
+      await()
+          .atMost(RELOADED)
+          .until(
+              () ->
+                  later
+                      .serialHex()
+                      .equals(
+                          AdminProbe.status(timed.adminPort())
+                              .getJsonObject("certificate")
+                              .getString("serial")));
+      assertThat(
+              AdminProbe.status(timed.adminPort()).getJsonObject("lastReload").getString("result"))
+          .isEqualTo("ok");
+    }
   }
 
   @Test
