@@ -89,7 +89,9 @@ public record RuntimeImage(
       throw new IllegalStateException("the Dockerfile runs no java command to train an archive");
     }
     Path archive = null;
+    int step = 0;
     for (List<String> command : trainingCommands) {
+      step++;
       List<String> local = new ArrayList<>();
       local.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       local.addAll(outsideTheImage(command, jar, dir));
@@ -98,7 +100,7 @@ public record RuntimeImage(
           archive = Path.of(argument.substring(ARCHIVE_FLAG.length()));
         }
       }
-      Path output = dir.resolve("training-" + trainingCommands.indexOf(command) + ".log");
+      Path output = dir.resolve("training-" + step + ".log");
       Process process =
           new ProcessBuilder(local)
               .redirectErrorStream(true)
