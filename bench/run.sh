@@ -141,6 +141,10 @@ row_idle_connections() {
   sleep 2
   after_kib=$(group_rss_kib "${PID[$proxy]}")
   VAL[$proxy:idle.rss]=$(kib_to_mib "$after_kib")
+  # Anonymous memory is the process's own; file-backed pages (libraries, a JVM's class-data
+  # archive) are page cache that processes mapping the same file share.
+  VAL[$proxy:idle.split]="$(kib_to_mib "$(group_status_kib "${PID[$proxy]}" RssAnon)") MiB anonymous + $(
+    kib_to_mib "$(group_status_kib "${PID[$proxy]}" RssFile)") MiB file-backed"
   VAL[$proxy:idle.peak]=$(kib_to_mib "$(group_hwm_kib "${PID[$proxy]}")")
   VAL[$proxy:idle.open]=$(ss -Htn state established "( sport = :${PORT[$proxy]} )" | wc -l)
   save_nmt "$proxy" "idle-nmt$ROUND_TAG"
@@ -533,11 +537,11 @@ main() {
   for proxy in "${proxies[@]}"; do
     case $proxy in
       nginx) ports+=("$NG_HTTPS_PORT" "$NG_HTTP_PORT") ;;
-      akproxy | akproxy-jdk | akproxy-c2 | akproxy-alt)
+      akproxy | akproxy-jdk | akproxy-c1 | akproxy-alt)
         ports+=("$(ak_https_port "$proxy")" "$(ak_http_port "$proxy")" "$(ak_admin_port "$proxy")")
         ensure_runtime_jar
         ;;
-      *) die "BENCH_PROXIES lists '$proxy': known are akproxy, akproxy-jdk, akproxy-c2, akproxy-alt and nginx" ;;
+      *) die "BENCH_PROXIES lists '$proxy': known are akproxy, akproxy-jdk, akproxy-c1, akproxy-alt and nginx" ;;
     esac
   done
   require_free_ports "${ports[@]}"

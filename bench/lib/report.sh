@@ -70,7 +70,7 @@ report() {
       echo "         $proxy: TLS engine ${VAL[$proxy:engine]:-?}"
     done
     echo "         JVM flags (from $AKPROXY_JAVA_OPTS_FROM): $AKPROXY_JAVA_OPTS"
-    [[ " ${REPORT_AKPROXIES[*]} " == *" akproxy-c2 "* ]] && echo "         akproxy-c2: the same without -XX:TieredStopAtLevel=1"
+    [[ " ${REPORT_AKPROXIES[*]} " == *" akproxy-c1 "* ]] && echo "         akproxy-c1: the same with -XX:TieredStopAtLevel=1 (C1 only)"
     [[ " ${REPORT_AKPROXIES[*]} " == *" akproxy-alt "* ]] &&
       echo "         akproxy-alt: on $("$AKPROXY_ALT_JAVA" -version 2>&1 | head -1), flags: $AKPROXY_ALT_JAVA_OPTS"
   else
@@ -159,6 +159,7 @@ report() {
     printf '    %-22s %s of %s answered, %s still open, %s KiB of RSS each; log 5xx %s\n' "idle connections" \
       "$(val "$proxy:idle.answered")" "$BENCH_IDLE_CONNECTIONS" "$(val "$proxy:idle.open")" "$(val "$proxy:idle.per")" \
       "$(val "$proxy:idle_connections.log5xx")"
+    printf '    %-22s the last round'"'"'s RSS: %s\n' "" "$(val "$proxy:idle.split")"
     printf '    %-22s still reading: %s, other client got %s; log 5xx %s\n' "slow reader" \
       "$(val "$proxy:slow.alive")" "$(val "$proxy:slow.other")" "$(val "$proxy:slow_reader.log5xx")"
     dropped_line "$proxy"
