@@ -143,8 +143,8 @@ row_idle_connections() {
   VAL[$proxy:idle.rss]=$(kib_to_mib "$after_kib")
   # Anonymous memory is the process's own; file-backed pages (libraries, a JVM's class-data
   # archive) are page cache that processes mapping the same file share.
-  VAL[$proxy:idle.split]="$(kib_to_mib "$(group_status_kib "${PID[$proxy]}" RssAnon)") MiB anonymous + $(
-    kib_to_mib "$(group_status_kib "${PID[$proxy]}" RssFile)") MiB file-backed"
+  VAL[$proxy:idle.split]="$(kib_to_mib "$(group_status_kib "${PID[$proxy]}" RssAnon)") anonymous + $(
+    kib_to_mib "$(group_status_kib "${PID[$proxy]}" RssFile)") file-backed MiB"
   VAL[$proxy:idle.peak]=$(kib_to_mib "$(group_hwm_kib "${PID[$proxy]}")")
   VAL[$proxy:idle.open]=$(ss -Htn state established "( sport = :${PORT[$proxy]} )" | wc -l)
   save_nmt "$proxy" "idle-nmt$ROUND_TAG"

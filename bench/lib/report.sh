@@ -159,7 +159,7 @@ report() {
     printf '    %-22s %s of %s answered, %s still open, %s KiB of RSS each; log 5xx %s\n' "idle connections" \
       "$(val "$proxy:idle.answered")" "$BENCH_IDLE_CONNECTIONS" "$(val "$proxy:idle.open")" "$(val "$proxy:idle.per")" \
       "$(val "$proxy:idle_connections.log5xx")"
-    printf '    %-22s the last round'"'"'s RSS: %s\n' "" "$(val "$proxy:idle.split")"
+    printf '    %-22s RSS: %s\n' "" "$(val "$proxy:idle.split")"
     printf '    %-22s still reading: %s, other client got %s; log 5xx %s\n' "slow reader" \
       "$(val "$proxy:slow.alive")" "$(val "$proxy:slow.other")" "$(val "$proxy:slow_reader.log5xx")"
     dropped_line "$proxy"
