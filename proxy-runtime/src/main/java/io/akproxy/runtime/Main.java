@@ -9,8 +9,10 @@ import io.akproxy.runtime.load.LoadedSet;
 import io.akproxy.runtime.log.AccessLog;
 import io.akproxy.runtime.reload.Reloader;
 import io.akproxy.runtime.server.TlsEngine;
+import io.akproxy.runtime.vertx.AcceptOnEventLoops;
 import io.netty.handler.ssl.OpenSsl;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -103,7 +105,7 @@ public final class Main {
     Metrics metrics = new Metrics();
     AccessLog accessLog =
         new AccessLog(new FileOutputStream(FileDescriptor.out), metrics::accessLogDropped);
-    Vertx vertx = Vertx.vertx(vertxOptions(commandLine.eventLoops()));
+    Vertx vertx = vertx(commandLine.eventLoops());
     RuntimeOptions options =
         new RuntimeOptions(
             commandLine.eventLoops(), engine, accessLog, clock, overrides, commandLine.anyPorts());
@@ -188,8 +190,18 @@ public final class Main {
     }
   }
 
+  /**
+   * The runtime's Vert.x: on epoll, with listeners accepting on the event loops ({@link
+   * AcceptOnEventLoops}); on NIO, as Vert.x comes.
+   */
+  public static Vertx vertx(int eventLoops) {
+    VertxBuilder builder = Vertx.builder().with(vertxOptions(eventLoops));
+    AcceptOnEventLoops.ofNativeTransport().ifPresent(builder::withTransport);
+    return builder.build();
+  }
+
   /** How the runtime's Vert.x runs: epoll, the given event loops, small worker pools. */
-  public static VertxOptions vertxOptions(int eventLoops) {
+  private static VertxOptions vertxOptions(int eventLoops) {
     return new VertxOptions()
         .setPreferNativeTransport(true)
         .setEventLoopPoolSize(eventLoops)

@@ -82,7 +82,7 @@ public final class TrainingRun {
 
   private static void train() throws Exception {
     Path dir = Files.createTempDirectory("akproxy-training-");
-    Vertx vertx = Vertx.vertx(Main.vertxOptions(1));
+    Vertx vertx = Main.vertx(1);
     try {
       HttpServer authentik = standInForAuthentik(vertx);
       Path config = writeFiles(dir, authentik.actualPort());

@@ -6,6 +6,7 @@ import io.akproxy.config.Reload;
 import io.akproxy.config.Shutdown;
 import io.akproxy.config.Tls;
 import io.akproxy.config.Upstream;
+import io.akproxy.runtime.Main;
 import io.akproxy.runtime.Overrides;
 import io.akproxy.runtime.ProxyRuntime;
 import io.akproxy.runtime.RuntimeOptions;
@@ -72,11 +73,14 @@ public final class ProxyFixture implements AutoCloseable {
     this.metrics = new Metrics();
     this.accessLines = new LineCollector();
     this.accessLog = new AccessLog(accessLines, metrics::accessLogDropped);
+    // The runtime's own Vert.x (listeners accepting on the event loops), or NIO as Vert.x comes.
     this.vertx =
-        Vertx.vertx(
-            new VertxOptions()
-                .setPreferNativeTransport(builder.nativeTransport)
-                .setEventLoopPoolSize(builder.eventLoops));
+        builder.nativeTransport
+            ? Main.vertx(builder.eventLoops)
+            : Vertx.vertx(
+                new VertxOptions()
+                    .setPreferNativeTransport(false)
+                    .setEventLoopPoolSize(builder.eventLoops));
     RuntimeOptions options =
         new RuntimeOptions(
             builder.eventLoops, builder.engine, accessLog, builder.clock, builder.overrides, true);
