@@ -4,19 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.akproxy.runtime.Main;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.transport.Transport;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -35,33 +38,43 @@ class AcceptOnEventLoopsTest {
       // No thread of its own: the acceptor group is the event loops.
       assertThat(internal.acceptorEventLoopGroup()).isSameAs(internal.nettyEventLoopGroup());
 
-      Set<String> servedOn = new HashSet<>();
-      HttpServer server =
-          vertx
-              .createHttpServer()
-              .requestHandler(
-                  request -> {
-                    synchronized (servedOn) {
-                      servedOn.add(Thread.currentThread().getName());
+      // As the runtime deploys a listener: one instance per event loop, sharing one socket.
+      Set<String> servedOn = ConcurrentHashMap.newKeySet();
+      List<Integer> ports = new CopyOnWriteArrayList<>();
+      vertx
+          .deployVerticle(
+              () ->
+                  new VerticleBase() {
+                    @Override
+                    public Future<?> start() {
+                      return vertx
+                          .createHttpServer()
+                          .requestHandler(
+                              request -> {
+                                servedOn.add(Thread.currentThread().getName());
+                                request.response().end("ok");
+                              })
+                          .listen(-1, "127.0.0.1")
+                          .onSuccess(server -> ports.add(server.actualPort()));
                     }
-                    request.response().end("ok");
-                  })
-              .listen(0, "127.0.0.1")
-              .await(10, TimeUnit.SECONDS);
+                  },
+              new DeploymentOptions().setInstances(2))
+          .await(10, TimeUnit.SECONDS);
+      assertThat(ports).hasSize(2).containsOnly(ports.get(0));
       HttpClientAgent client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false));
       List<String> bodies = new ArrayList<>();
       for (int i = 0; i < 8; i++) {
         bodies.add(
             client
-                .request(HttpMethod.GET, server.actualPort(), "127.0.0.1", "/")
+                .request(HttpMethod.GET, ports.get(0), "127.0.0.1", "/")
                 .compose(request -> request.send())
                 .compose(response -> response.body())
                 .await(10, TimeUnit.SECONDS)
                 .toString());
       }
       assertThat(bodies).containsOnly("ok").hasSize(8);
-      // A server instance serves on its context's event loop (the runtime starts one per loop).
-      assertThat(servedOn).hasSize(1).allMatch(name -> name.startsWith("vert.x-eventloop-thread-"));
+      // Eight new connections, accepted on an event loop and spread over both, as before.
+      assertThat(servedOn).hasSize(2).allMatch(name -> name.startsWith("vert.x-eventloop-thread-"));
       client.close().await(10, TimeUnit.SECONDS);
     } finally {
       // The shared group is shut down twice (as acceptor, then as event loops): that must end.
