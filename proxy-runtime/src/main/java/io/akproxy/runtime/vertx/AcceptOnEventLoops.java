@@ -24,13 +24,14 @@ import java.util.concurrent.ThreadFactory;
  * loop: a task queued, the loop woken through its eventfd, and on a pod's one core a context switch
  * both ways, for every connection. Profiled on the bench's new-connection row (one TLS handshake
  * per request), the acceptor thread took 8% of the proxy's CPU before counting the wake-ups. Netty
- * lets a server's parent group be its child group (nginx's workers accept on their own loop too):
- * the event loop that reads the listening socket's readiness accepts up to 16 connections per
- * wake-up and registers each where it runs. Vert.x asks its transport for the acceptor group after
- * the event loops ({@link io.vertx.core.spi.transport.Transport#ACCEPTOR_EVENT_LOOP_GROUP}), so
- * this transport answers that request with the event loops it made just before; were the order ever
- * reversed, it makes a separate acceptor as Vert.x would (and {@code AcceptOnEventLoopsTest} fails,
- * since the acceptor thread is back).
+ * lets a server's parent be one of its child group's event loops (nginx's workers accept on their
+ * own loop too): that loop accepts up to 16 connections per wake-up and registers each on its event
+ * loop (with one event loop, itself; with more, the others get theirs handed over as before).
+ * Vert.x asks its transport for the acceptor group after the event loops ({@link
+ * io.vertx.core.spi.transport.Transport#ACCEPTOR_EVENT_LOOP_GROUP}), so this transport answers that
+ * request with one of the event loops it made just before; were the order ever reversed, it makes a
+ * separate acceptor as Vert.x would (and {@code AcceptOnEventLoopsTest} fails, since the acceptor
+ * thread is back).
  *
  * <p>Only the native transport is wrapped: on NIO (epoll unavailable) the runtime runs Vert.x as it
  * comes, and Vert.x's own report of the transport ({@code isNativeTransportEnabled}, which asks
@@ -75,8 +76,8 @@ public final class AcceptOnEventLoops implements Transport {
   }
 
   /**
-   * The transport itself: every method passes to Vert.x's, except that the acceptor group is the
-   * event loop group. It overrides every method of the SPI, defaults included, since a default it
+   * The transport itself: every method passes to Vert.x's, except that the acceptor group is one of
+   * the event loops. It overrides every method of the SPI, defaults included, since a default it
    * did not override would silently replace the native transport's own (a test holds it to that).
    */
   static final class Spi implements io.vertx.core.spi.transport.Transport {
@@ -92,7 +93,11 @@ public final class AcceptOnEventLoops implements Transport {
     public synchronized EventLoopGroup eventLoopGroup(
         int type, int threads, ThreadFactory threadFactory, int ioRatio) {
       if (type == ACCEPTOR_EVENT_LOOP_GROUP && eventLoops != null) {
-        return eventLoops;
+        // One event loop, not the group: Vert.x picks its acceptor with next() on every listen,
+        // and on the group that would advance the round-robin that places each listener instance
+        // on an event loop of its own (two instances could then share a loop and leave another
+        // idle). An event loop is a group of itself, so next() on it leaves that order alone.
+        return eventLoops.next();
       }
       EventLoopGroup group = delegate.eventLoopGroup(type, threads, threadFactory, ioRatio);
       if (type == IO_EVENT_LOOP_GROUP) {
