@@ -79,7 +79,7 @@ class AcceptOnEventLoopsTest {
       assertThat(servedOn).hasSize(2).allMatch(name -> name.startsWith("vert.x-eventloop-thread-"));
       client.close().await(10, TimeUnit.SECONDS);
     } finally {
-      // The shared group is shut down twice (as acceptor, then as event loops): that must end.
+      // The acceptor (one of the loops) is shut down before its group: that must end too.
       vertx.close().await(20, TimeUnit.SECONDS);
     }
   }
