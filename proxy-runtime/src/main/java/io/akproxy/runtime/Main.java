@@ -191,8 +191,8 @@ public final class Main {
   }
 
   /**
-   * The runtime's Vert.x: on epoll, with listeners accepting on the event loops ({@link
-   * AcceptOnEventLoops}); on NIO, as Vert.x comes.
+   * The runtime's Vert.x: on epoll, with listeners accepting on its first event loop instead of a
+   * thread of their own ({@link AcceptOnEventLoops}); on NIO, as Vert.x comes.
    */
   public static Vertx vertx(int eventLoops) {
     VertxBuilder builder = Vertx.builder().with(vertxOptions(eventLoops));

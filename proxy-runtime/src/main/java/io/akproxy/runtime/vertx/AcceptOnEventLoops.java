@@ -17,8 +17,8 @@ import java.util.Optional;
 import java.util.concurrent.ThreadFactory;
 
 /**
- * Vert.x's native transport with one change: listeners accept connections on the event loops that
- * serve them, not on a thread of their own.
+ * Vert.x's native transport with one change: listeners accept connections on an event loop (with
+ * one event loop, the one that serves them), not on a thread of their own.
  *
  * <p>Vert.x accepts every connection on its {@code vert.x-acceptor-thread} and hands it to an event
  * loop: a task queued, the loop woken through its eventfd, and on a pod's one core a context switch
