@@ -55,11 +55,16 @@ final class WebSocketSession {
       out.flush();
     }
     io.setSoTimeout(0);
+    String path = upgrade.path();
+    boolean sink = path.contains("/ws/sink/");
+    if (sink) {
+      // Joins the sinks before it is counted: a caller that waits for the count and then
+      // drains must not miss it.
+      stub.addSink(this);
+    }
     stub.webSockets.incrementAndGet();
     try {
-      String path = upgrade.path();
-      if (path.contains("/ws/sink/")) {
-        stub.addSink(this);
+      if (sink) {
         awaitDrain();
         sink();
         return;
