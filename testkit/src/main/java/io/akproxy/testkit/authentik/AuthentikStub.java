@@ -242,8 +242,9 @@ public final class AuthentikStub implements AutoCloseable {
   }
 
   void record(Received request) {
-    requests.incrementAndGet();
+    // Kept before it is counted: a caller that waits for the count then reads the request.
     received.addLast(request);
+    requests.incrementAndGet();
     // ConcurrentLinkedDeque.size() walks the whole deque: count separately.
     if (kept.incrementAndGet() > RECORD_LIMIT && received.pollFirst() != null) {
       kept.decrementAndGet();

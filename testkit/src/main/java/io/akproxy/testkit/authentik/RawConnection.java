@@ -2,6 +2,7 @@ package io.akproxy.testkit.authentik;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -34,15 +35,17 @@ final class RawConnection {
     Socket io = tls == null ? socket : HttpConnection.handshake(socket, tls);
     ByteArrayOutputStream capture = new ByteArrayOutputStream();
     stub.addRawCapture(capture);
-    Input in = new Input(io.getInputStream(), stub.bytesReceived);
+    InputStream in = io.getInputStream();
     OutputStream out = io.getOutputStream();
     byte[] buffer = new byte[16 * 1024];
     int matched = 0; // how much of CRLF CRLF the last bytes matched
     int n;
-    while ((n = in.readSome(buffer)) > 0) {
+    while ((n = in.read(buffer)) > 0) {
       synchronized (capture) {
         capture.write(buffer, 0, Math.min(n, Math.max(0, CAPTURE_LIMIT - capture.size())));
       }
+      // Counted after the capture: a caller that waits for the count then reads the capture.
+      stub.bytesReceived.addAndGet(n);
       if (!answer) {
         continue;
       }

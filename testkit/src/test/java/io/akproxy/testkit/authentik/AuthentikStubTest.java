@@ -123,7 +123,9 @@ class AuthentikStubTest {
     AuthentikStub stub =
         start(
             AuthentikStub.builder()
-                .behaviour(Behaviour.DEFAULT.closeIdleAfter(Duration.ofMillis(200))));
+                // Long enough that a loaded machine's stall between connect and the first
+                // request cannot close the connection before it is used.
+                .behaviour(Behaviour.DEFAULT.closeIdleAfter(Duration.ofSeconds(1))));
     Wire wire = connect(stub);
 
     assertThat(wire.get("/before-idle").status()).isEqualTo(200);
