@@ -25,9 +25,11 @@ class KubeletEventsTest extends ClusterTestBase {
             new Kubelet() {
               @Override
               public void podCreated(PodHandle pod) {
-                handle = pod;
                 pod.markRunningNotReady();
                 pod.markReady();
+                // Published once its own reports are written: a test that then reports too, or
+                // edits the Pod, does not race them.
+                handle = pod;
               }
 
               @Override
@@ -44,7 +46,7 @@ class KubeletEventsTest extends ClusterTestBase {
   @Test
   void statusWritesAreNotPodUpdatesButAnnotationsAndImagesAre() {
     kube.resource(StorageTest.deployment("proxy", "example/proxy:1.0")).inNamespace(NS).create();
-    await().atMost(WAIT).until(() -> handle != null && pod().getStatus().getPhase() != null);
+    await().atMost(WAIT).until(() -> handle != null);
     String name = pod().getMetadata().getName();
     handle.markRunningNotReady();
     handle.markReady();
@@ -57,6 +59,9 @@ class KubeletEventsTest extends ClusterTestBase {
               p.getMetadata().getAnnotations().put("akproxy.io/config-hash", "sha256:1");
               return p;
             });
+    // podUpdated reads the Pod as it is when it runs: the second edit waits until the first was
+    // heard, or both would be heard as 1.1.
+    await().atMost(WAIT).until(() -> !heard.isEmpty());
     kube.pods()
         .inNamespace(NS)
         .withName(name)
