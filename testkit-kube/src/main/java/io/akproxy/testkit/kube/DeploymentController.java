@@ -15,6 +15,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -77,10 +78,14 @@ public final class DeploymentController implements AutoCloseable {
 
   /**
    * Stops syncing (changes queue up), so a test can see a Deployment whose observedGeneration is
-   * behind its generation; {@link #resume()} catches up.
+   * behind its generation; {@link #resume()} catches up. Returns once a sync already under way has
+   * finished, so a change the test makes afterwards is never synced before {@code resume()}.
    */
   public void pause() {
     paused = true;
+    CompletableFuture<Void> drained = new CompletableFuture<>();
+    loop.execute(() -> drained.complete(null));
+    drained.join();
   }
 
   public void resume() {
