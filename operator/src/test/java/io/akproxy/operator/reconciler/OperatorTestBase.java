@@ -83,10 +83,20 @@ abstract class OperatorTestBase {
     kube.resource(TestResources.proxy(NS, NAME)).create();
   }
 
-  /** Waits until Ready: the simulated Deployment controller and kubelet bring the pods up. */
+  /**
+   * Waits until Ready with every pod of the Deployment ready: the simulated Deployment controller
+   * and kubelet bring the pods up. Ready alone holds once one pod serves; the other pod's start
+   * would then write status after a test began to count writes or took a snapshot.
+   */
   void awaitReady() {
     awaitChild(Deployment.class);
-    awaitCondition(ConditionType.READY, "True", "Ready");
+    awaitStatus(
+        proxy -> {
+          assertCondition(proxy, ConditionType.READY, "True", "Ready");
+          assertThat(proxy.getStatus().readyReplicas)
+              .as("ready pods")
+              .isEqualTo(child(Deployment.class).getSpec().getReplicas());
+        });
   }
 
   /** Waits until the resource as the API server has it passes {@code check}. */
