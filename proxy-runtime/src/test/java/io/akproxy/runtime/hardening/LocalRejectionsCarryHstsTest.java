@@ -27,6 +27,13 @@ class LocalRejectionsCarryHstsTest {
   private static final String HSTS = "strict-transport-security: max-age=63072000";
   private static final String HOST = "Host: sso.example.com\r\n";
 
+  /**
+   * The head deadline and response timeout: the 408 and 504 come within {@link Wire}'s 5 s wait for
+   * an answer, and the head deadline, which is also the listener's TLS handshake timeout, stays
+   * above what a handshake takes on a loaded machine.
+   */
+  private static final int SHORT_SECONDS = 2;
+
   @TempDir static Path root;
   private static AuthentikStub authentik;
   private static ProxyFixture proxy;
@@ -61,7 +68,7 @@ class LocalRejectionsCarryHstsTest {
     int https = proxy.httpsPort();
     return switch (status) {
       case 400 -> Wire.send(https, "GET / HTTP/1.1\r\n" + HOST + "X-A : b\r\n\r\n");
-      // Half a head, then silence past limits.headerTimeoutSeconds (1 s here).
+      // Half a head, then silence past limits.headerTimeoutSeconds (SHORT_SECONDS here).
       case 408 -> Wire.send(https, "GET / HTTP/1.1\r\n" + HOST);
       // Just over the 8 KiB defaults: a far larger request would still be being written when the
       // proxy closes, and the TCP reset that causes could discard the answer.
@@ -111,7 +118,7 @@ class LocalRejectionsCarryHstsTest {
     return socket;
   }
 
-  /** A one-second head deadline and response timeout, and {@code maxConnections}. */
+  /** A head deadline and response timeout of {@link #SHORT_SECONDS}, and {@code maxConnections}. */
   private static ProxyConfig shortTimeouts(ProxyConfig c, int maxConnections) {
     Limits l = c.limits();
     Upstream u = c.upstream();
@@ -119,10 +126,12 @@ class LocalRejectionsCarryHstsTest {
             new Limits(
                 l.maxHeaderBytes(),
                 l.maxRequestLineBytes(),
-                1,
+                SHORT_SECONDS,
                 l.idleTimeoutSeconds(),
                 maxConnections,
                 l.http2MaxConcurrentStreams()))
-        .withUpstream(new Upstream(u.url(), u.tls(), u.keepAlive(), u.connectTimeoutSeconds(), 1));
+        .withUpstream(
+            new Upstream(
+                u.url(), u.tls(), u.keepAlive(), u.connectTimeoutSeconds(), SHORT_SECONDS));
   }
 }

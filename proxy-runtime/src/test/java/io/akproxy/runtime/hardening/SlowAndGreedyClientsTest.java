@@ -27,9 +27,21 @@ class SlowAndGreedyClientsTest {
 
   private static final String GET = "GET / HTTP/1.1\r\nHost: sso.example.com\r\n\r\n";
 
-  /** One-second head deadline; a longer idle timeout, so only the deadline can cut a trickle. */
-  private static ProxyFixture start(Path root, CountingUpstream upstream, int idle, int max)
-      throws Exception {
+  /**
+   * The head deadline where a test is about it. The listener's TLS handshake timeout is the same
+   * setting, so it stays above what a handshake takes on a loaded machine, and below the 5 s that
+   * {@link Wire} waits for an answer.
+   */
+  private static final int HEAD_DEADLINE_SECONDS = 2;
+
+  /** The head deadline elsewhere: no handshake on a loaded machine comes near it. */
+  private static final int SPARE_HEAD_DEADLINE_SECONDS = 5;
+
+  /**
+   * A proxy with these limits; the deadline tests' idle timeout is far longer than the deadline.
+   */
+  private static ProxyFixture start(
+      Path root, CountingUpstream upstream, int headDeadline, int idle, int max) throws Exception {
     return ProxyFixture.builder(root)
         .upstreamUrl(upstream.url())
         .config(
@@ -39,7 +51,7 @@ class SlowAndGreedyClientsTest {
                   new Limits(
                       l.maxHeaderBytes(),
                       l.maxRequestLineBytes(),
-                      1,
+                      headDeadline,
                       idle,
                       max,
                       l.http2MaxConcurrentStreams()));
@@ -50,7 +62,7 @@ class SlowAndGreedyClientsTest {
   @Test
   void aTrickledHeadIsCutAtTheDeadlineThoughBytesKeepArriving(@TempDir Path root) throws Exception {
     try (CountingUpstream upstream = new CountingUpstream();
-        ProxyFixture proxy = start(root, upstream, 30, 100);
+        ProxyFixture proxy = start(root, upstream, HEAD_DEADLINE_SECONDS, 30, 100);
         Socket socket = Wire.tls(proxy.httpsPort())) {
       // First a complete request: the deadline applies to every head, not only the first.
       Wire.write(socket, GET);
@@ -85,7 +97,9 @@ class SlowAndGreedyClientsTest {
       assertThat(reply.status()).isEqualTo(408);
       assertThat(reply.closed()).isTrue();
       assertThat(reply.lower()).contains("connection: close");
-      assertThat(elapsedMillis).as("cut at the deadline, not before").isGreaterThanOrEqualTo(900);
+      assertThat(elapsedMillis)
+          .as("cut at the deadline, not before")
+          .isGreaterThanOrEqualTo(HEAD_DEADLINE_SECONDS * 1000L - 100);
       assertThat(sent.get()).as("bytes were still arriving when it was cut").isLessThan(200);
       assertThat(upstream.requests()).containsExactly("GET /");
     }
@@ -95,7 +109,7 @@ class SlowAndGreedyClientsTest {
   void aConnectionThatNeverSpeaksIsClosedAtTheHeadDeadlineWithoutAnAnswer(@TempDir Path root)
       throws Exception {
     try (CountingUpstream upstream = new CountingUpstream();
-        ProxyFixture proxy = start(root, upstream, 30, 100);
+        ProxyFixture proxy = start(root, upstream, HEAD_DEADLINE_SECONDS, 30, 100);
         Socket socket = Wire.tls(proxy.httpsPort())) {
       Wire.Reply reply = Wire.read(socket);
       assertThat(reply.closed()).isTrue();
@@ -106,17 +120,23 @@ class SlowAndGreedyClientsTest {
 
   @Test
   void anIdleKeepAliveConnectionIsClosedAfterTheIdleTimeout(@TempDir Path root) throws Exception {
+    // Idle twice as long as the head deadline: closed after the idle time, it was not the head
+    // deadline (which waits for a next head's first byte) that cut it.
+    int idleSeconds = 2 * HEAD_DEADLINE_SECONDS;
     try (CountingUpstream upstream = new CountingUpstream();
-        ProxyFixture proxy = start(root, upstream, 2, 100);
+        ProxyFixture proxy = start(root, upstream, HEAD_DEADLINE_SECONDS, idleSeconds, 100);
         Socket socket = Wire.tls(proxy.httpsPort())) {
       Wire.write(socket, GET);
       assertThat(Wire.readResponse(socket)).startsWith("HTTP/1.1 200");
+      // Wire's 5 s wait would be too close to the idle timeout.
+      socket.setSoTimeout(idleSeconds * 1000 + 5000);
       long start = System.nanoTime();
       Wire.Reply rest = Wire.read(socket);
       assertThat(rest.closed()).isTrue();
       assertThat(rest.text()).isEmpty();
       assertThat(Duration.ofNanos(System.nanoTime() - start))
-          .isGreaterThan(Duration.ofMillis(1500));
+          .as("after the idle timeout (less a second: the response was read after it was sent)")
+          .isGreaterThan(Duration.ofSeconds(idleSeconds).minusSeconds(1));
     }
   }
 
@@ -124,7 +144,7 @@ class SlowAndGreedyClientsTest {
   void connectionsBeyondTheCapAreRefusedWith503AndServedAgainOnceOneCloses(@TempDir Path root)
       throws Exception {
     try (CountingUpstream upstream = new CountingUpstream();
-        ProxyFixture proxy = start(root, upstream, 30, 3)) {
+        ProxyFixture proxy = start(root, upstream, SPARE_HEAD_DEADLINE_SECONDS, 30, 3)) {
       List<Socket> held = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
         Socket socket = Wire.tls(proxy.httpsPort());
