@@ -43,7 +43,13 @@ class ReloadTest {
 
   // Generous: on a loaded machine a poll and a debounce can take a while; a pass takes ~1 s.
   private static final Duration RELOADED = Duration.ofSeconds(20);
-  private static final int BURST_DEBOUNCE_MILLIS = 1000;
+  private static final int BURST_DEBOUNCE_MILLIS = 3000;
+
+  /**
+   * Longer than the burst test's debounce: a poll that finds files not yet applied restarts the
+   * debounce, so with polls closer together than the debounce the reload would never come.
+   */
+  private static final int BURST_POLL_SECONDS = 4;
 
   private static Vertx vertx;
   private static HttpClient h1;
@@ -315,7 +321,7 @@ class ReloadTest {
     proxy =
         ProxyFixture.builder(root.resolve("burst"))
             .upstream(upstream)
-            .config(c -> c.withReload(new Reload(1, BURST_DEBOUNCE_MILLIS)))
+            .config(c -> c.withReload(new Reload(BURST_POLL_SECONDS, BURST_DEBOUNCE_MILLIS)))
             .reload()
             .start();
     Issued next = newLeaf();
@@ -328,7 +334,7 @@ class ReloadTest {
     long reloads =
         Await.untilStable(
             "applied reloads",
-            Duration.ofMillis(BURST_DEBOUNCE_MILLIS + 1000 + 500),
+            Duration.ofMillis(BURST_DEBOUNCE_MILLIS + BURST_POLL_SECONDS * 1000 + 500),
             RELOADED,
             this::applied);
     assertThat(reloads).isEqualTo(1);
