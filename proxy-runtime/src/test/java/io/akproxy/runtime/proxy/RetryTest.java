@@ -163,7 +163,8 @@ class RetryTest {
         ProxyFixture proxy =
             ProxyFixture.builder(root)
                 .upstreamUrl(authentik.url())
-                .config(c -> c.withUpstream(responseTimeout(c.upstream(), 1)))
+                // Short, but the first request's answer must still come within it when loaded.
+                .config(c -> c.withUpstream(responseTimeout(c.upstream(), 3)))
                 .start()) {
       HttpClient client = Clients.http(vertx, HttpVersion.HTTP_1_1);
       assertThat(Answer.get(client, proxy.httpsPort(), "/first").status()).isEqualTo(200);

@@ -206,9 +206,11 @@ class UpstreamTest {
         ProxyFixture proxy =
             ProxyFixture.builder(root)
                 .upstream(upstream)
-                .config(upstream(u -> timeouts(u, 2, 1)))
+                // Room for the last request's answer on a loaded machine, and far from the slow
+                // answer, so that a stalled event loop cannot read it before the timeout fires.
+                .config(upstream(u -> timeouts(u, 2, 3)))
                 .start()) {
-      Answer answer = Answer.get(h2, proxy.httpsPort(), "/_stub/slow?ms=3000");
+      Answer answer = Answer.get(h2, proxy.httpsPort(), "/_stub/slow?ms=8000");
       assertThat(answer.status()).isEqualTo(504);
       assertThat(answer.body())
           .isEqualTo("504 Gateway Timeout: authentik did not answer in time\n");
