@@ -113,7 +113,11 @@ public final class Reloader implements AutoCloseable {
         .executeBlocking(() -> FileSetReader.read(configFile, files))
         .onComplete(
             read -> {
-              if (read.succeeded() && isNew(read.result().fingerprint(), true)) {
+              // A debounce already under way will check these files: restarting it from every
+              // poll would postpone the reload forever when polls come faster than it ends.
+              if (read.succeeded()
+                  && debounceTimer < 0
+                  && isNew(read.result().fingerprint(), true)) {
                 changed();
               }
               schedulePoll();

@@ -45,10 +45,6 @@ class ReloadTest {
   private static final Duration RELOADED = Duration.ofSeconds(20);
   private static final int BURST_DEBOUNCE_MILLIS = 3000;
 
-  /**
-   * Longer than the burst test's debounce: a poll that finds files not yet applied restarts the
-   * debounce, so with polls closer together than the debounce the reload would never come.
-   */
   private static final int BURST_POLL_SECONDS = 4;
 
   private static Vertx vertx;
@@ -340,6 +336,25 @@ class ReloadTest {
     assertThat(reloads).isEqualTo(1);
     assertThat(failed()).isZero();
     assertThat(servedSerial()).isEqualTo(next.serialHex());
+    assertThat(status().getString("configHash")).isEqualTo(changed.hash());
+  }
+
+  @Test
+  void reloadsWhenPollsComeFasterThanTheDebounceEnds() throws Exception {
+    // A poll that finds the files changed while a debounce is under way must leave it running:
+    // restarting it from every poll would put the reload off for as long as the files differ.
+    proxy.close();
+    proxy =
+        ProxyFixture.builder(root.resolve("fast-polls"))
+            .upstream(upstream)
+            .config(c -> c.withReload(new Reload(1, BURST_DEBOUNCE_MILLIS)))
+            .reload()
+            .start();
+    ProxyConfig changed = proxy.config().withPathPrefix("/authentik/");
+
+    proxy.writeConfig(changed);
+
+    await().atMost(RELOADED).until(() -> applied() >= 1);
     assertThat(status().getString("configHash")).isEqualTo(changed.hash());
   }
 
