@@ -10,7 +10,10 @@ import java.util.List;
 /**
  * The settings a runtime can only apply when its listeners open: the sockets (address, ports,
  * whether the HTTP listener exists, PROXY-protocol framing), the ALPN list and the HTTP decoders'
- * limits. Everything else in {@code proxy.json} is reloaded live.
+ * limits; and the shutdown timings, because the pod's {@code terminationGracePeriodSeconds} (when
+ * the kubelet kills it) is computed from them when the pod is made, so a running process that took
+ * a longer delay live would be killed in the middle of it. Everything else in {@code proxy.json} is
+ * reloaded live.
  *
  * <p>Listed here once, for both sides: the runtime reports a change to one of these as "restart
  * required" ({@link #changedFrom}), and the operator puts {@link #render()} into the pod template
@@ -38,7 +41,9 @@ public final class RestartOnlySettings {
           "limits.maxRequestLineBytes",
           "limits.headerTimeoutSeconds",
           "limits.idleTimeoutSeconds",
-          "limits.http2MaxConcurrentStreams");
+          "limits.http2MaxConcurrentStreams",
+          "shutdown.delaySeconds",
+          "shutdown.gracePeriodSeconds");
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
 

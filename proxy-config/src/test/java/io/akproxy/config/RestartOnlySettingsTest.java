@@ -52,11 +52,12 @@ class RestartOnlySettingsTest {
                 + "\"tls\":{\"http2\":true},\"forwarding\":{\"proxyProtocol\":false},"
                 + "\"limits\":{\"maxHeaderBytes\":8192,\"maxRequestLineBytes\":8192,"
                 + "\"headerTimeoutSeconds\":10,\"idleTimeoutSeconds\":75,"
-                + "\"http2MaxConcurrentStreams\":128}}");
+                + "\"http2MaxConcurrentStreams\":128},"
+                + "\"shutdown\":{\"delaySeconds\":10,\"gracePeriodSeconds\":25}}");
   }
 
   @Test
-  void listenerSocketsAlpnAndDecoderLimitsNeedARestart() {
+  void listenerSocketsAlpnDecoderLimitsAndShutdownTimingsNeedARestart() {
     Listeners l = base.listeners();
     ProxyConfig changed =
         base.withListeners(
@@ -69,7 +70,8 @@ class RestartOnlySettingsTest {
                     Tls.TLS_1_3,
                     false,
                     Tls.Hsts.defaults()))
-            .withLimits(new Limits(16384, 8192, 10, 75, 10_000, 128));
+            .withLimits(new Limits(16384, 8192, 10, 75, 10_000, 128))
+            .withShutdown(new Shutdown(300, 5));
 
     assertThat(changed.restartOnly().changedFrom(base.restartOnly()))
         .containsExactly(
@@ -77,7 +79,9 @@ class RestartOnlySettingsTest {
             "listeners.https.port",
             "tls.http2",
             "forwarding.proxyProtocol",
-            "limits.maxHeaderBytes");
+            "limits.maxHeaderBytes",
+            "shutdown.delaySeconds",
+            "shutdown.gracePeriodSeconds");
     assertThat(changed.restartOnly()).isNotEqualTo(base.restartOnly());
   }
 
@@ -95,7 +99,6 @@ class RestartOnlySettingsTest {
             .withForwarding(new Forwarding(List.of("10.0.0.0/8"), false))
             .withWebsocket(new WebSocketSettings(60, 1024, 1024))
             .withLimits(new Limits(8192, 8192, 10, 75, 50, 128))
-            .withShutdown(new Shutdown(0, 5))
             .withPathPrefix("/auth/");
 
     assertThat(changed.restartOnly().changedFrom(base.restartOnly())).isEmpty();

@@ -143,12 +143,13 @@ public final class Main {
         signal -> {
           LOG.info("received SIG" + signal);
           reloader.close();
-          Shutdown settings = runtime.current().config().shutdown();
+          Shutdown settings = runtime.shutdownTimings();
           try {
             runtime
                 .shutdown()
                 .await(
-                    settings.delaySeconds() + settings.gracePeriodSeconds() + 5L, TimeUnit.SECONDS);
+                    (long) settings.delaySeconds() + settings.gracePeriodSeconds() + 5,
+                    TimeUnit.SECONDS);
           } catch (Exception e) {
             LOG.warning("drain did not finish cleanly: " + e.getMessage());
           }

@@ -158,12 +158,13 @@ public final class ProxyRuntime implements SnapshotSource, RuntimeView, ReloadTa
    * same moment, and kube-proxy and load balancers learn of it seconds later); then they stop
    * accepting, HTTP/2 clients get GOAWAY, and in-flight requests get {@code
    * shutdown.gracePeriodSeconds} to finish before everything but the Vert.x instance closes.
-   * Calling it again returns the same shutdown.
+   * Calling it again returns the same shutdown. The timings are those the process started with
+   * ({@link #shutdownTimings}).
    */
   public synchronized Future<Void> shutdown() {
     if (shutdown == null) {
       shuttingDown = true;
-      Shutdown settings = current.get().config().shutdown();
+      Shutdown settings = shutdownTimings();
       long delay = settings.delaySeconds() * 1000L;
       long grace = settings.gracePeriodSeconds() * 1000L;
       LOG.info(
@@ -185,6 +186,16 @@ public final class ProxyRuntime implements SnapshotSource, RuntimeView, ReloadTa
               .transform(closed -> listeners.closeAdmin());
     }
     return shutdown;
+  }
+
+  /**
+   * The shutdown timings the process started with, not a reload's: the pod's {@code
+   * terminationGracePeriodSeconds} was computed from them, and a longer delay taken live would have
+   * the kubelet kill the pod in the middle of it. A reload that changes them reports "restart
+   * required" ({@link io.akproxy.config.RestartOnlySettings}).
+   */
+  public Shutdown shutdownTimings() {
+    return listening.shutdown();
   }
 
   /** Whether a shutdown has stopped the listeners accepting (its delay is over). */

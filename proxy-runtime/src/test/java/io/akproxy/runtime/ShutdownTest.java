@@ -105,6 +105,28 @@ class ShutdownTest {
     }
   }
 
+  @Test
+  void keepsTheTimingsItStartedWithWhenAReloadChangesThem(@TempDir Path root) throws Exception {
+    // The kubelet kills the pod at the grace period it was made with: a delay raised live would
+    // outlast it. The reload applies the rest and says a restart is needed for these.
+    try (AuthentikStub authentik = AuthentikStub.plain();
+        ProxyFixture proxy =
+            ProxyFixture.builder(root)
+                .upstreamUrl(authentik.url())
+                .config(c -> c.withShutdown(new Shutdown(0, 5)))
+                .reload()
+                .start()) {
+      proxy.writeConfig(proxy.config().withShutdown(new Shutdown(300, 5)));
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> AdminProbe.status(proxy.adminPort()).getBoolean("restartRequired"));
+
+      proxy.runtime().shutdown().await(10, TimeUnit.SECONDS);
+
+      assertThat(refused(proxy.httpsPort())).as("stopped accepting without a delay").isTrue();
+    }
+  }
+
   private static boolean refused(int port) {
     try (Socket socket = new Socket("127.0.0.1", port)) {
       return false;
