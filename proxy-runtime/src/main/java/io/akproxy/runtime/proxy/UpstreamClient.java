@@ -145,7 +145,7 @@ public final class UpstreamClient {
             .setProtocolVersion(HttpVersion.HTTP_1_1)
             .setKeepAlive(true)
             .setKeepAliveTimeout(settings.keepAlive().idleTimeoutSeconds())
-            .setConnectTimeout(settings.connectTimeoutSeconds() * 1000)
+            .setConnectTimeout(Math.toIntExact(settings.connectTimeoutSeconds() * 1000L))
             .setMaxHeaderSize(MAX_RESPONSE_HEADER_BYTES)
             .setTcpNoDelay(true)
             .setDecompressionSupported(false);

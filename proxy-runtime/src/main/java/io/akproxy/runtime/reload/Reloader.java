@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
@@ -39,7 +40,12 @@ public final class Reloader implements AutoCloseable {
   private volatile String appliedFingerprint;
   private volatile String failedFingerprint;
   private volatile boolean failedTimeDependent;
+
+  /** How many debounces a stream of changes may put a check off by, at most. */
+  static final int MOST_DEBOUNCES = 3;
+
   private long debounceTimer = -1;
+  private long debounceStartedNanos;
   private long pollTimer = -1;
   private boolean checking;
   private boolean checkAgain;
@@ -81,15 +87,25 @@ public final class Reloader implements AutoCloseable {
         .onComplete(v -> context.runOnContext(x -> schedulePoll()));
   }
 
-  /** A watched directory changed: check once things settle. */
+  /**
+   * A watched directory changed: check once things settle, but no later than {@value
+   * #MOST_DEBOUNCES} debounces after the first change, so that a directory written to all the time
+   * (another file a sidecar keeps touching) cannot put the reload off forever.
+   */
   private void changed() {
     if (closed) {
       return;
     }
-    if (debounceTimer >= 0) {
+    long debounce = Math.max(1, target.reloadSettings().debounceMillis());
+    long now = System.nanoTime();
+    if (debounceTimer < 0) {
+      debounceStartedNanos = now;
+    } else if (now - debounceStartedNanos
+        >= TimeUnit.MILLISECONDS.toNanos(debounce) * (MOST_DEBOUNCES - 1)) {
+      return;
+    } else {
       vertx.cancelTimer(debounceTimer);
     }
-    long debounce = Math.max(1, target.reloadSettings().debounceMillis());
     debounceTimer =
         vertx.setTimer(
             debounce,
@@ -176,8 +192,16 @@ public final class Reloader implements AutoCloseable {
     if (attempt.loaded() == null) {
       return Future.succeededFuture();
     }
-    return target
-        .apply(attempt.loaded())
+    Future<ReloadReport> applied;
+    try {
+      applied = target.apply(attempt.loaded());
+    } catch (RuntimeException e) {
+      // Reported like any refused set, once: left to the future, it would be retried at every
+      // poll without a word in the log or in /status.
+      failed(fingerprint, configFile + ": could not be applied: " + e, false);
+      return Future.succeededFuture();
+    }
+    return applied
         .onSuccess(
             report -> {
               appliedFingerprint = fingerprint;

@@ -10,6 +10,7 @@ import io.akproxy.config.ProxyConfig;
 import io.akproxy.config.Reload;
 import io.akproxy.config.Tls;
 import io.akproxy.config.Upstream;
+import io.akproxy.runtime.load.LoadedSet;
 import io.akproxy.runtime.support.AdminProbe;
 import io.akproxy.runtime.support.Answer;
 import io.akproxy.runtime.support.Clients;
@@ -20,7 +21,9 @@ import io.akproxy.testkit.pki.Certificates;
 import io.akproxy.testkit.pki.Issued;
 import io.akproxy.testkit.time.Await;
 import io.akproxy.testkit.time.ManualClock;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
@@ -356,6 +359,79 @@ class ReloadTest {
 
     await().atMost(RELOADED).until(() -> applied() >= 1);
     assertThat(status().getString("configHash")).isEqualTo(changed.hash());
+  }
+
+  @Test
+  void aDirectoryWrittenToAllTheTimeStillReloads() throws Exception {
+    // Another file in the config's directory changes every 100 ms, faster than the 1 s debounce
+    // ends; polls are an hour apart, so only the watch can bring the change in.
+    proxy.close();
+    proxy =
+        ProxyFixture.builder(root.resolve("busy"))
+            .upstream(upstream)
+            .config(c -> c.withReload(new Reload(3600, 1000)))
+            .reload()
+            .start();
+    String noise = proxy.configVolume().dir().resolve("noise").toString();
+    long writes =
+        vertx.setPeriodic(
+            100, id -> vertx.fileSystem().writeFile(noise, Buffer.buffer(Long.toString(id))));
+    try {
+      ProxyConfig changed = proxy.config().withPathPrefix("/authentik/");
+
+      proxy.writeConfig(changed);
+
+      await().atMost(RELOADED).until(() -> applied() >= 1);
+      assertThat(status().getString("configHash")).isEqualTo(changed.hash());
+    } finally {
+      vertx.cancelTimer(writes);
+    }
+  }
+
+  @Test
+  void aSetTheRuntimeThrowsOnIsReportedOnceAndTheNextGoodOneApplies() throws Exception {
+    // Whatever goes wrong while a checked set is put into service is a failed reload like any
+    // other: in /status and the log, not retried silently at every poll.
+    proxy.close();
+    proxy =
+        ProxyFixture.builder(root.resolve("throws"))
+            .upstream(upstream)
+            .reload(ThrowingTarget::new)
+            .start();
+    ProxyConfig good = proxy.config();
+
+    proxy.writeConfig(good.withPathPrefix(ThrowingTarget.PREFIX));
+
+    await().atMost(RELOADED).until(() -> failed() == 1);
+    assertThat(status().getJsonObject("lastReload").getString("error"))
+        .contains("proxy.json: could not be applied")
+        .contains("the test's target refuses");
+    proxy.writeConfig(good.withPathPrefix("/authentik/"));
+    await().atMost(RELOADED).until(() -> applied() == 1);
+    assertThat(failed()).isEqualTo(1);
+  }
+
+  /** The runtime, except that it throws on a set with {@link #PREFIX}. */
+  private record ThrowingTarget(ReloadTarget runtime) implements ReloadTarget {
+    static final String PREFIX = "/throws/";
+
+    @Override
+    public Future<ReloadReport> apply(LoadedSet next) {
+      if (next.config().pathPrefix().equals(PREFIX)) {
+        throw new IllegalStateException("the test's target refuses " + PREFIX);
+      }
+      return runtime.apply(next);
+    }
+
+    @Override
+    public void rejected(String reason) {
+      runtime.rejected(reason);
+    }
+
+    @Override
+    public Reload reloadSettings() {
+      return runtime.reloadSettings();
+    }
   }
 
   @Test

@@ -15,6 +15,7 @@ import io.akproxy.runtime.load.FileRoot;
 import io.akproxy.runtime.load.FileSetReader;
 import io.akproxy.runtime.load.LoadedSet;
 import io.akproxy.runtime.log.AccessLog;
+import io.akproxy.runtime.reload.ReloadTarget;
 import io.akproxy.runtime.reload.Reloader;
 import io.akproxy.runtime.server.TlsEngine;
 import io.akproxy.testkit.authentik.AuthentikStub;
@@ -94,7 +95,14 @@ public final class ProxyFixture implements AutoCloseable {
     }
     this.runtime = started;
     if (builder.reload) {
-      this.reloader = new Reloader(vertx, configFile, files, runtime, builder.clock, initial);
+      this.reloader =
+          new Reloader(
+              vertx,
+              configFile,
+              files,
+              builder.reloadTarget.apply(runtime),
+              builder.clock,
+              initial);
       reloader.start(config).await(10, TimeUnit.SECONDS);
     } else {
       this.reloader = null;
@@ -142,6 +150,7 @@ public final class ProxyFixture implements AutoCloseable {
     private TlsEngine engine = TlsEngine.choose("auto");
     private int eventLoops = 1;
     private boolean reload;
+    private UnaryOperator<ReloadTarget> reloadTarget = UnaryOperator.identity();
     private Overrides overrides = Overrides.NONE;
     private boolean nativeTransport = true;
     private Clock clock = Clock.systemUTC();
@@ -211,6 +220,13 @@ public final class ProxyFixture implements AutoCloseable {
     /** Also run the file watcher and poller, with a short debounce and poll interval. */
     public Builder reload() {
       this.reload = true;
+      return this;
+    }
+
+    /** Reloads into what {@code wrap} makes of the runtime (a target that fails, say). */
+    public Builder reload(UnaryOperator<ReloadTarget> wrap) {
+      this.reload = true;
+      this.reloadTarget = wrap;
       return this;
     }
 
