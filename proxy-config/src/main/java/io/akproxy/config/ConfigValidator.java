@@ -18,6 +18,14 @@ public final class ConfigValidator {
   /** authentik closes idle connections after this; the proxy's pool must close them first. */
   static final int AUTHENTIK_IDLE_CLOSE_SECONDS = 120;
 
+  /**
+   * The longest duration any setting may give, in seconds: one day. Longer is a mistake, and the
+   * runtime converts durations to milliseconds (past 2,147,483 s they no longer fit an int).
+   */
+  static final int MAX_DURATION_SECONDS = 86_400;
+
+  static final int MAX_DURATION_MILLIS = MAX_DURATION_SECONDS * 1000;
+
   /** hstspreload.org's minimum max-age for preloading. */
   static final long HSTS_PRELOAD_MIN_MAX_AGE = 31_536_000L;
 
@@ -49,10 +57,11 @@ public final class ConfigValidator {
     checkForwarding(c.forwarding());
     checkWebSocket(c.websocket());
     checkLimits(c.limits());
-    positive("reload.pollIntervalSeconds", c.reload().pollIntervalSeconds());
+    positiveSeconds("reload.pollIntervalSeconds", c.reload().pollIntervalSeconds());
     atLeast("reload.debounceMillis", c.reload().debounceMillis(), 0);
-    atLeast("shutdown.delaySeconds", c.shutdown().delaySeconds(), 0);
-    atLeast("shutdown.gracePeriodSeconds", c.shutdown().gracePeriodSeconds(), 0);
+    withinADay("reload.debounceMillis", c.reload().debounceMillis(), MAX_DURATION_MILLIS);
+    secondsOrZero("shutdown.delaySeconds", c.shutdown().delaySeconds());
+    secondsOrZero("shutdown.gracePeriodSeconds", c.shutdown().gracePeriodSeconds());
   }
 
   private void checkServerNames(List<String> names) {
@@ -148,8 +157,8 @@ public final class ConfigValidator {
               + AUTHENTIK_IDLE_CLOSE_SECONDS
               + " s");
     }
-    positive("upstream.connectTimeoutSeconds", upstream.connectTimeoutSeconds());
-    positive("upstream.responseTimeoutSeconds", upstream.responseTimeoutSeconds());
+    positiveSeconds("upstream.connectTimeoutSeconds", upstream.connectTimeoutSeconds());
+    positiveSeconds("upstream.responseTimeoutSeconds", upstream.responseTimeoutSeconds());
   }
 
   private void checkUpstreamUrl(String url) {
@@ -228,6 +237,7 @@ public final class ConfigValidator {
               + WebSocketSettings.OUTPOST_HELLO_SECONDS
               + " s");
     }
+    withinADay("websocket.idleTimeoutSeconds", ws.idleTimeoutSeconds(), MAX_DURATION_SECONDS);
     positive("websocket.maxFrameBytes", ws.maxFrameBytes());
     positive("websocket.maxMessageBytes", ws.maxMessageBytes());
     if (ws.maxMessageBytes() < ws.maxFrameBytes()) {
@@ -240,10 +250,29 @@ public final class ConfigValidator {
   private void checkLimits(Limits limits) {
     atLeast("limits.maxHeaderBytes", limits.maxHeaderBytes(), 1024);
     atLeast("limits.maxRequestLineBytes", limits.maxRequestLineBytes(), 256);
-    positive("limits.headerTimeoutSeconds", limits.headerTimeoutSeconds());
-    positive("limits.idleTimeoutSeconds", limits.idleTimeoutSeconds());
+    positiveSeconds("limits.headerTimeoutSeconds", limits.headerTimeoutSeconds());
+    positiveSeconds("limits.idleTimeoutSeconds", limits.idleTimeoutSeconds());
     positive("limits.maxConnections", limits.maxConnections());
     positive("limits.http2MaxConcurrentStreams", limits.http2MaxConcurrentStreams());
+  }
+
+  private void positiveSeconds(String path, int seconds) {
+    positive(path, seconds);
+    withinADay(path, seconds, MAX_DURATION_SECONDS);
+  }
+
+  private void secondsOrZero(String path, int seconds) {
+    atLeast(path, seconds, 0);
+    withinADay(path, seconds, MAX_DURATION_SECONDS);
+  }
+
+  /**
+   * @param aDay one day in the value's unit
+   */
+  private void withinADay(String path, long value, long aDay) {
+    if (value > aDay) {
+      error(path, value + " must be at most " + aDay + " (one day)");
+    }
   }
 
   private void absolutePath(String path, String file) {

@@ -276,6 +276,28 @@ class ConfigValidatorTest {
             "shutdown.delaySeconds",
             c -> c.withShutdown(new Shutdown(-1, 25)),
             "-1 must be at least 0"),
+        tooLong(
+            "upstream.connectTimeoutSeconds",
+            c ->
+                c.withUpstream(upstreamWithTimeouts(86_401, 60))
+                    .withLimits(limitsWithTimeouts(10, 86_400))),
+        tooLong(
+            "upstream.responseTimeoutSeconds",
+            c ->
+                c.withUpstream(upstreamWithTimeouts(5, 86_401))
+                    .withLimits(limitsWithTimeouts(10, 86_400))),
+        tooLong("limits.headerTimeoutSeconds", c -> c.withLimits(limitsWithTimeouts(86_401, 75))),
+        tooLong("limits.idleTimeoutSeconds", c -> c.withLimits(limitsWithTimeouts(10, 86_401))),
+        tooLong(
+            "websocket.idleTimeoutSeconds",
+            c -> c.withWebsocket(new WebSocketSettings(86_401, 65536, 65536))),
+        tooLong("reload.pollIntervalSeconds", c -> c.withReload(new Reload(86_401, 250))),
+        rule(
+            "reload.debounceMillis",
+            c -> c.withReload(new Reload(5, 86_400_001)),
+            "86400001 must be at most 86400000 (one day)"),
+        tooLong("shutdown.delaySeconds", c -> c.withShutdown(new Shutdown(86_401, 25))),
+        tooLong("shutdown.gracePeriodSeconds", c -> c.withShutdown(new Shutdown(10, 86_401))),
         rule(
             "listeners.http.redirectPort",
             c -> c.withListeners(redirectingTo(0)),
@@ -313,6 +335,16 @@ class ConfigValidatorTest {
     assertThat(
             ConfigValidator.validate(
                 VALID.withUpstream(upstreamWithKeepAlive(new Upstream.KeepAlive(1000, 119)))))
+        .isEmpty();
+    // Every duration may be a day long, and a day's milliseconds for the debounce.
+    assertThat(
+            ConfigValidator.validate(
+                VALID
+                    .withUpstream(upstreamWithTimeouts(399, 86_000))
+                    .withLimits(limitsWithTimeouts(86_400, 86_400))
+                    .withWebsocket(new WebSocketSettings(86_400, 65536, 65536))
+                    .withReload(new Reload(86_400, 86_400_000))
+                    .withShutdown(new Shutdown(86_400, 86_400))))
         .isEmpty();
     // hstspreload.org's minimum is one year exactly.
     assertThat(
@@ -363,6 +395,13 @@ class ConfigValidatorTest {
     return Arguments.of(path, breakIt, reason);
   }
 
+  /**
+   * A duration beyond a day: a mistake, and past 2,147,483 s its milliseconds no longer fit an int.
+   */
+  private static Arguments tooLong(String path, UnaryOperator<ProxyConfig> breakIt) {
+    return rule(path, breakIt, "86401 must be at most 86400 (one day)");
+  }
+
   private static Listeners listeners(int https, int http, boolean redirect, int admin) {
     return new Listeners(
         Listeners.DEFAULT_BIND_ADDRESS,
@@ -394,6 +433,22 @@ class ConfigValidatorTest {
     Upstream d = Upstream.defaults();
     return new Upstream(
         d.url(), tls, d.keepAlive(), d.connectTimeoutSeconds(), d.responseTimeoutSeconds());
+  }
+
+  private static Upstream upstreamWithTimeouts(int connectSeconds, int responseSeconds) {
+    Upstream d = Upstream.defaults();
+    return new Upstream(d.url(), d.tls(), d.keepAlive(), connectSeconds, responseSeconds);
+  }
+
+  private static Limits limitsWithTimeouts(int headerSeconds, int idleSeconds) {
+    Limits d = Limits.defaults();
+    return new Limits(
+        d.maxHeaderBytes(),
+        d.maxRequestLineBytes(),
+        headerSeconds,
+        idleSeconds,
+        d.maxConnections(),
+        d.http2MaxConcurrentStreams());
   }
 
   private static Upstream upstreamWithKeepAlive(Upstream.KeepAlive keepAlive) {
