@@ -1,6 +1,7 @@
 package io.akproxy.operator.model;
 
 import io.akproxy.config.Forwarding;
+import io.akproxy.config.Limits;
 import io.akproxy.config.Listeners;
 import io.akproxy.config.ProxyConfig;
 import io.akproxy.config.Shutdown;
@@ -15,6 +16,13 @@ import io.akproxy.operator.api.HstsSpec;
  * model uses, so config changes never need a pod change.
  */
 public final class ProxyConfigFactory {
+
+  /**
+   * How much longer than connecting plus waiting for authentik's answer a client connection may
+   * stay idle: time for the 504 to be written before the connection's idle timer fires. With the
+   * resource's default timeouts (5 + 60 + 10) the idle timeout is the contract's default, 75 s.
+   */
+  static final int CLIENT_IDLE_MARGIN_SECONDS = 10;
 
   private ProxyConfigFactory() {}
 
@@ -55,6 +63,7 @@ public final class ProxyConfigFactory {
             SpecDefaults.connectTimeoutSeconds(proxy),
             SpecDefaults.responseTimeoutSeconds(proxy));
     return defaults
+        .withLimits(clientIdleOutlasting(defaults.limits(), upstream))
         .withListeners(listeners)
         .withTls(tls)
         .withUpstream(upstream)
@@ -71,5 +80,28 @@ public final class ProxyConfigFactory {
             new Shutdown(
                 SpecDefaults.shutdownDelaySeconds(proxy),
                 defaults.shutdown().gracePeriodSeconds()));
+  }
+
+  /**
+   * The client idle timeout is not a field of the resource, but the runtime's idle timer keeps
+   * counting while a request waits on authentik, so it must exceed connect plus response timeout or
+   * the client sees a closed connection instead of the answer or the 504. So it follows the
+   * upstream timeouts: never below the default, raised past them when they are long. It is a
+   * restart-only setting: raising it changes the pod template and rolls the pods.
+   */
+  private static Limits clientIdleOutlasting(Limits limits, Upstream upstream) {
+    int idle =
+        Math.max(
+            limits.idleTimeoutSeconds(),
+            upstream.connectTimeoutSeconds()
+                + upstream.responseTimeoutSeconds()
+                + CLIENT_IDLE_MARGIN_SECONDS);
+    return new Limits(
+        limits.maxHeaderBytes(),
+        limits.maxRequestLineBytes(),
+        limits.headerTimeoutSeconds(),
+        idle,
+        limits.maxConnections(),
+        limits.http2MaxConcurrentStreams());
   }
 }

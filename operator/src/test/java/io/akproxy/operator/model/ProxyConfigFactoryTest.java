@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.akproxy.config.ConfigParser;
 import io.akproxy.config.ConfigValidator;
+import io.akproxy.config.Limits;
 import io.akproxy.config.ProxyConfig;
 import io.akproxy.config.Tls;
 import io.akproxy.config.Upstream;
@@ -18,12 +19,17 @@ import io.akproxy.operator.api.TlsVersion;
 import io.akproxy.operator.api.UpstreamSpec;
 import io.akproxy.operator.api.UpstreamTlsSpec;
 import io.akproxy.operator.api.WebSocketSpec;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ProxyConfigFactoryTest {
 
   private static final String UPSTREAM = "https://authentik-server.authentik.svc.cluster.local:443";
+  private static final String IMAGE = "ghcr.io/akproxy/proxy-runtime:0.1.0";
 
   @Test
   void aMinimalResourceRendersTheSeedsDefaults() {
@@ -134,5 +140,61 @@ class ProxyConfigFactoryTest {
     assertThat(config.upstream().tls().verify()).isTrue();
     assertThat(config.upstream().tls().caFile()).isEqualTo("/etc/akproxy/upstream-ca/ca.crt");
     assertThat(config.upstream().tls().serverName()).isEqualTo("authentik.internal");
+  }
+
+  /**
+   * The client idle timeout is not a field of the resource: the operator derives it, so every pair
+   * of upstream timeouts the CRD accepts, up to its maxima, renders a configuration the runtime
+   * takes (the client connection outlasts connecting plus waiting for authentik's answer).
+   */
+  @Test
+  void everyUpstreamTimeoutTheCrdAcceptsRendersAValidConfig() throws Exception {
+    for (int connect : crdRange("connectTimeoutSeconds")) {
+      for (int response : crdRange("responseTimeoutSeconds")) {
+        AuthentikProxy proxy = TestResources.proxy("authentik", "sso");
+        proxy.getSpec().upstream.connectTimeoutSeconds = connect;
+        proxy.getSpec().upstream.responseTimeoutSeconds = response;
+
+        ProxyConfig config = ProxyConfigFactory.build(proxy, UPSTREAM);
+
+        assertThat(ConfigValidator.validate(config))
+            .as("connectTimeoutSeconds %d, responseTimeoutSeconds %d", connect, response)
+            .isEmpty();
+        assertThat(config.limits().idleTimeoutSeconds())
+            .isGreaterThan(connect + response)
+            .isGreaterThanOrEqualTo(Limits.defaults().idleTimeoutSeconds());
+      }
+    }
+  }
+
+  /**
+   * A response timeout past the default idle timeout raises it; the idle timeout is applied only
+   * when the listeners open, so the pod template changes and the pods roll to serve it.
+   */
+  @Test
+  void aLongResponseTimeoutRaisesTheClientIdleTimeoutAndRollsThePods() {
+    AuthentikProxy proxy = TestResources.proxy("authentik", "sso");
+    ProxyConfig before = ProxyConfigFactory.build(proxy, UPSTREAM);
+    proxy.getSpec().upstream.responseTimeoutSeconds = 120;
+
+    ProxyConfig after = ProxyConfigFactory.build(proxy, UPSTREAM);
+
+    assertThat(before.limits().idleTimeoutSeconds()).isEqualTo(75);
+    assertThat(after.limits().idleTimeoutSeconds()).isGreaterThan(5 + 120);
+    assertThat(ConfigValidator.validate(after)).isEmpty();
+    assertThat(podTemplate(proxy, after)).isNotEqualTo(podTemplate(proxy, before));
+  }
+
+  private static PodTemplateSpec podTemplate(AuthentikProxy proxy, ProxyConfig config) {
+    return ChildrenModel.deployment(proxy, IMAGE, config).getSpec().getTemplate();
+  }
+
+  /** The CRD's minimum, default and maximum of one of the resource's upstream timeouts. */
+  private static List<Integer> crdRange(String field) throws NoSuchFieldException {
+    var declared = UpstreamSpec.class.getField(field);
+    int min = (int) declared.getAnnotation(Min.class).value();
+    int max = (int) declared.getAnnotation(Max.class).value();
+    int defaultValue = Integer.parseInt(declared.getAnnotation(Default.class).value());
+    return List.of(min, defaultValue, max);
   }
 }
