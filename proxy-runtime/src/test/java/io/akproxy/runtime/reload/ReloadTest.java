@@ -80,6 +80,17 @@ class ReloadTest {
     proxy.close();
   }
 
+  /** Replaces the test's proxy with one in {@code dir} that reloads with these settings. */
+  private void restartWith(String dir, Reload reload) throws Exception {
+    proxy.close();
+    proxy =
+        ProxyFixture.builder(root.resolve(dir))
+            .upstream(upstream)
+            .config(c -> c.withReload(reload))
+            .reload()
+            .start();
+  }
+
   private JsonObject status() {
     return AdminProbe.status(proxy.adminPort());
   }
@@ -316,13 +327,7 @@ class ReloadTest {
   @Test
   void aBurstOfChangesIsOneReload() throws Exception {
     // A debounce far longer than the burst takes to write, even on a stalled machine.
-    proxy.close();
-    proxy =
-        ProxyFixture.builder(root.resolve("burst"))
-            .upstream(upstream)
-            .config(c -> c.withReload(new Reload(BURST_POLL_SECONDS, BURST_DEBOUNCE_MILLIS)))
-            .reload()
-            .start();
+    restartWith("burst", new Reload(BURST_POLL_SECONDS, BURST_DEBOUNCE_MILLIS));
     Issued next = newLeaf();
     ProxyConfig changed = proxy.config().withPathPrefix("/authentik/");
     proxy.tlsVolume().projectText(tlsFiles(newLeaf()));
@@ -346,13 +351,7 @@ class ReloadTest {
   void reloadsWhenPollsComeFasterThanTheDebounceEnds() throws Exception {
     // A poll that finds the files changed while a debounce is under way must leave it running:
     // restarting it from every poll would put the reload off for as long as the files differ.
-    proxy.close();
-    proxy =
-        ProxyFixture.builder(root.resolve("fast-polls"))
-            .upstream(upstream)
-            .config(c -> c.withReload(new Reload(1, BURST_DEBOUNCE_MILLIS)))
-            .reload()
-            .start();
+    restartWith("fast-polls", new Reload(1, BURST_DEBOUNCE_MILLIS));
     ProxyConfig changed = proxy.config().withPathPrefix("/authentik/");
 
     proxy.writeConfig(changed);
@@ -365,13 +364,7 @@ class ReloadTest {
   void aDirectoryWrittenToAllTheTimeStillReloads() throws Exception {
     // Another file in the config's directory changes every 100 ms, faster than the 1 s debounce
     // ends; polls are an hour apart, so only the watch can bring the change in.
-    proxy.close();
-    proxy =
-        ProxyFixture.builder(root.resolve("busy"))
-            .upstream(upstream)
-            .config(c -> c.withReload(new Reload(3600, 1000)))
-            .reload()
-            .start();
+    restartWith("busy", new Reload(3600, 1000));
     String noise = proxy.configVolume().dir().resolve("noise").toString();
     long writes =
         vertx.setPeriodic(
