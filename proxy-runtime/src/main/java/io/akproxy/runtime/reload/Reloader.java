@@ -30,6 +30,9 @@ public final class Reloader implements AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger("akproxy");
 
+  /** How many debounces a stream of changes may put a check off by, at most. */
+  private static final int MOST_DEBOUNCES = 3;
+
   private final Vertx vertx;
   private final Path configFile;
   private final FileRoot files;
@@ -40,10 +43,6 @@ public final class Reloader implements AutoCloseable {
   private volatile String appliedFingerprint;
   private volatile String failedFingerprint;
   private volatile boolean failedTimeDependent;
-
-  /** How many debounces a stream of changes may put a check off by, at most. */
-  static final int MOST_DEBOUNCES = 3;
-
   private long debounceTimer = -1;
   private long debounceStartedNanos;
   private long pollTimer = -1;
