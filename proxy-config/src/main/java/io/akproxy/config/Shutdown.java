@@ -15,7 +15,19 @@ public record Shutdown(int delaySeconds, int gracePeriodSeconds) {
   public static final int DEFAULT_DELAY_SECONDS = 10;
   public static final int DEFAULT_GRACE_PERIOD_SECONDS = 25;
 
+  /** Beyond the delay and the drain: time to log, flush and exit. */
+  public static final int EXIT_MARGIN_SECONDS = 5;
+
   public static Shutdown defaults() {
     return new Shutdown(DEFAULT_DELAY_SECONDS, DEFAULT_GRACE_PERIOD_SECONDS);
+  }
+
+  /**
+   * How long a process may take after SIGTERM: the delay, the drain and {@value
+   * #EXIT_MARGIN_SECONDS} s to exit. The pod's {@code terminationGracePeriodSeconds}, after which
+   * the kubelet kills it, and the runtime's own wait for its drain.
+   */
+  public long terminationSeconds() {
+    return (long) delaySeconds + gracePeriodSeconds + EXIT_MARGIN_SECONDS;
   }
 }

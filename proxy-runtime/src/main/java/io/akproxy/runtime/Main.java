@@ -1,7 +1,6 @@
 package io.akproxy.runtime;
 
 import io.akproxy.config.ProxyConfig;
-import io.akproxy.config.Shutdown;
 import io.akproxy.runtime.admin.Metrics;
 import io.akproxy.runtime.load.FileSetReader;
 import io.akproxy.runtime.load.LoadException;
@@ -143,13 +142,10 @@ public final class Main {
         signal -> {
           LOG.info("received SIG" + signal);
           reloader.close();
-          Shutdown settings = runtime.shutdownTimings();
           try {
             runtime
                 .shutdown()
-                .await(
-                    (long) settings.delaySeconds() + settings.gracePeriodSeconds() + 5,
-                    TimeUnit.SECONDS);
+                .await(runtime.shutdownTimings().terminationSeconds(), TimeUnit.SECONDS);
           } catch (Exception e) {
             LOG.warning("drain did not finish cleanly: " + e.getMessage());
           }

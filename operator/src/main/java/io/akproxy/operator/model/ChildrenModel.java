@@ -217,7 +217,7 @@ public final class ChildrenModel {
         .withAutomountServiceAccountToken(false)
         // The proxy needs no Service environment variables; they only leak cluster layout.
         .withEnableServiceLinks(false)
-        .withTerminationGracePeriodSeconds(terminationGracePeriodSeconds(shutdown))
+        .withTerminationGracePeriodSeconds(shutdown.terminationSeconds())
         .withNewSecurityContext()
         .withRunAsNonRoot(true)
         .withRunAsUser(RUNTIME_UID)
@@ -234,19 +234,6 @@ public final class ChildrenModel {
         .withAffinity(spec.affinity)
         .withTopologySpreadConstraints(topologySpread(proxy))
         .build();
-  }
-
-  /** Beyond the runtime's own delay and drain: time to log, flush and exit before SIGKILL. */
-  static final int TERMINATION_MARGIN_SECONDS = 5;
-
-  /**
-   * How long the kubelet waits after SIGTERM before it kills the pod: the runtime keeps serving for
-   * the shutdown delay, then drains for its grace period; a kill before that drops requests.
-   */
-  static long terminationGracePeriodSeconds(Shutdown shutdown) {
-    return (long) shutdown.delaySeconds()
-        + shutdown.gracePeriodSeconds()
-        + TERMINATION_MARGIN_SECONDS;
   }
 
   static Container container(AuthentikProxy proxy, String defaultImage) {
